@@ -1,0 +1,36 @@
+"""cooprules: may we, must we, or must we not cooperate with this immigration request?
+
+The public surface: :func:`evaluate`, :func:`load_corpus`, :class:`Engine`, and the
+vocabulary models (:class:`Request`, :class:`Decision`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+
+from .corpus import Corpus, load_corpus
+from .engine import Engine
+from .errors import CorpusError, RequestError, parse_request
+from .vocabulary import Decision, Outcome, Request
+
+__all__ = ["Corpus", "CorpusError", "Decision", "Engine", "Outcome", "Request", "RequestError",
+           "default_engine", "evaluate", "load_corpus", "parse_request"]
+
+
+@functools.cache
+def default_engine() -> Engine:
+    """The engine over the shipped corpus and registry, built once per process."""
+    return Engine()
+
+
+def evaluate(request: Request | dict[str, Any] | str, as_of: dt.date | None = None) -> Decision:
+    """Answer one request with the shipped corpus.
+
+    Args: ``request`` a :class:`Request`, a dict or JSON text in the vocabulary;
+    ``as_of`` the date whose law applies (default ``context.date``, else today).
+    Returns: :class:`Decision`. Raises: :class:`RequestError` naming the bad field and
+    the allowed values.
+    """
+    return default_engine().evaluate(request, as_of)

@@ -1,0 +1,203 @@
+"""``cooprules lint``: DESIGN.md's corpus checks. Every finding names the file, the
+provision id and the field.
+
+Checks: the files load and validate (required metadata, vocabulary words, dates, a
+source URL on every provision and a cite on every duty); conditions compile and read
+only vocabulary fields ("did you mean"); ids are unique and start with their folder's
+prefix; ``overrides`` point at existing provisions, not at themselves, not in a cycle;
+every folder's ``ocd_id`` is in the jurisdiction registry; conditions evaluate to true
+or false on sample requests; and no two provisions of one layer give ``required`` and
+``prohibited`` for the same request with no exception between them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import cel
+
+from ..errors import did_you_mean
+from ..vocabulary import (
+    Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
+    Requester, Role,
+)
+from .conditions import ConditionError
+from .loader import CompiledProvision, default_rules_path, read_tree
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding: file, provision id (if any), field (if any), message."""
+
+    file: str
+    message: str
+    provision_id: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f" [{self.provision_id}]" if self.provision_id else "") + (f" {self.field}" if self.field else "")
+        return f"{where}: {self.message}"
+
+
+def sample_activations(action: Action, count: int = 160, seed: int = 7) -> list[dict[str, Any]]:
+    """Deterministic, fully specified requests for ``action`` as CEL activations, used
+    to catch conditions that fail at run time and overlapping opposite rules."""
+    rng = random.Random(f"{seed}-{action.value}")
+    out = []
+    for _ in range(count):
+        convictions = [{"category": rng.choice(list(OffenceCategory)).value, "years_ago": rng.choice([1, 3, 5, 6, 10, 15, 16, 30])}
+                       for _ in range(rng.choice([0, 0, 1, 2]))]
+        pending = rng.choice([{"category": "none", "probable_cause_determined": False},
+                              {"category": rng.choice(list(OffenceCategory)).value, "probable_cause_determined": rng.random() < 0.5}])
+        act: dict[str, Any] = {
+            "responder": {"jurisdiction": "ocd-division/country:us", "entity": rng.choice(list(Entity)).value,
+                          "agreement_287g": rng.choice(list(Agreement287g)).value},
+            "requester": rng.choice(list(Requester)).value,
+            "action": action.value,
+            "instrument": rng.choice(list(Instrument)).value,
+            "attachments": rng.sample([i.value for i in Instrument], rng.choice([0, 0, 1])),
+            "subject": {"role": rng.choice(list(Role)).value, "minor": rng.random() < 0.3, "convictions": convictions,
+                        "registered_sex_offender": rng.random() < 0.1, "federal_felony_warrant": rng.random() < 0.1,
+                        "final_removal_order": rng.random() < 0.2, "previously_removed": rng.random() < 0.2,
+                        "consent_given": rng.random() < 0.3, "pending_charge": pending},
+            "context": {"location": rng.choice(list(Location)).value, "purpose": rng.choice(list(Purpose)).value,
+                        "info_publicly_available": rng.random() < 0.3, "exigent_circumstances": rng.random() < 0.2,
+                        "hours_held_past_release": rng.choice([0, 12, 47, 48, 49, 72])},
+        }
+        if action is Action.information_sharing:
+            act["info_type"] = rng.choice(list(InfoType)).value
+        out.append(act)
+    return out
+
+
+def _contexts(action: Action) -> list[tuple[dict[str, Any], "cel.Context"]]:
+    out = []
+    for act in sample_activations(action):
+        ctx = cel.Context()
+        for k, v in act.items():
+            ctx.add_variable(k, v)
+        out.append((act, ctx))
+    return out
+
+
+def lint(root: str | Path | None = None, registry=None) -> list[Finding]:
+    """Run every check on the corpus at ``root`` (default: the shipped corpus).
+
+    Returns the findings (empty when clean); never raises for a defect in the corpus.
+    """
+    root = Path(root) if root is not None else default_rules_path()
+    try:
+        provisions, folders, folder_paths, _docs, _version, errors = read_tree(root)
+    except Exception as exc:  # the root itself is unreadable
+        return [Finding(str(root), str(exc))]
+    findings = [Finding(e.file, str(e).split(": ", 1)[-1], e.provision_id, e.field_name) for e in errors]
+    by_id: dict[str, CompiledProvision] = {}
+    for cp in provisions:
+        if cp.id in by_id:
+            findings.append(Finding(cp.file, f"duplicate id (also in {by_id[cp.id].file})", cp.id, "id"))
+        by_id.setdefault(cp.id, cp)
+    findings += _check_overrides(by_id)
+    if registry is None:
+        from ..jurisdictions import load_registry
+
+        registry = load_registry()
+    for ocd_id, rel in folder_paths.items():
+        if ocd_id not in registry:
+            findings.append(Finding(f"{rel}/_jurisdiction.yaml", f"ocd_id {ocd_id} is not in the jurisdiction registry", None, "ocd_id"))
+    findings += _check_runtime_and_overlap(list(by_id.values()))
+    return findings
+
+
+def _check_overrides(by_id: dict[str, CompiledProvision]) -> list[Finding]:
+    out = []
+    for cp in by_id.values():
+        for target in cp.provision.overrides:
+            if target == cp.id:
+                out.append(Finding(cp.file, "overrides itself", cp.id, "overrides"))
+            elif target not in by_id:
+                guess = did_you_mean(target, by_id)
+                out.append(Finding(cp.file, f"overrides '{target}', which does not exist" + (f" (did you mean '{guess}'?)" if guess else ""), cp.id, "overrides"))
+            elif not set(cp.provision.actions) & set(by_id[target].provision.actions):
+                out.append(Finding(cp.file, f"overrides '{target}' but they share no action", cp.id, "overrides"))
+    # cycles: depth-first search over the overrides graph
+    state: dict[str, int] = {}
+
+    def visit(pid: str, path: list[str]) -> None:
+        state[pid] = 1
+        for target in by_id[pid].provision.overrides:
+            if target not in by_id or target == pid:
+                continue
+            if state.get(target) == 1:
+                cycle = path[path.index(target):] + [target] if target in path else [pid, target]
+                out.append(Finding(by_id[pid].file, "overrides form a cycle: " + " -> ".join(cycle), pid, "overrides"))
+            elif target not in state:
+                visit(target, path + [target])
+        state[pid] = 2
+
+    for pid in by_id:
+        if pid not in state:
+            visit(pid, [pid])
+    return out
+
+
+def _reaches(by_id: dict[str, CompiledProvision], a: str, b: str) -> bool:
+    """Whether ``a`` overrides ``b`` directly or through a chain of exceptions."""
+    seen, stack = set(), [a]
+    while stack:
+        cur = stack.pop()
+        for t in by_id[cur].provision.overrides if cur in by_id else ():
+            if t == b:
+                return True
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return False
+
+
+def _check_runtime_and_overlap(provisions: list[CompiledProvision]) -> list[Finding]:
+    out: list[Finding] = []
+    by_id = {cp.id: cp for cp in provisions}
+    for action in Action:
+        relevant = [cp for cp in provisions if action in cp.provision.actions]
+        if not relevant:
+            continue
+        samples = _contexts(action)
+        truth: dict[str, list[bool]] = {}
+        for cp in relevant:
+            row = []
+            for act, ctx in samples:
+                try:
+                    value = cp.condition.evaluate(ctx)
+                except ConditionError as exc:
+                    out.append(Finding(cp.file, f"condition fails on a valid request: {exc}", cp.id, "when"))
+                    break
+                row.append(bool(value) and _binds(cp, act["responder"]["entity"]))
+            truth[cp.id] = row
+        deciding = [cp for cp in relevant if cp.provision.effect in (Effect.required, Effect.prohibited)]
+        for a, b in combinations(deciding, 2):
+            pa, pb = a.provision, b.provision
+            if pa.effect == pb.effect or (pa.jurisdiction, a.agency) != (pb.jurisdiction, b.agency):
+                continue
+            if not _dates_overlap(pa, pb) or _reaches(by_id, a.id, b.id) or _reaches(by_id, b.id, a.id):
+                continue
+            ra, rb = truth.get(a.id, []), truth.get(b.id, [])
+            if any(x and y for x, y in zip(ra, rb)):
+                out.append(Finding(a.file, f"for {action.value}, {pa.effect.value} here and {pb.effect.value} in {b.id} "
+                                           "can both apply to one request, with no exception between them", a.id, "effect"))
+    return out
+
+
+def _binds(cp: CompiledProvision, entity: str) -> bool:
+    b = cp.provision.binds
+    return b == "all" or entity in {e.value for e in b}
+
+
+def _dates_overlap(a, b) -> bool:
+    a_end = a.effective_to or dt.date.max
+    b_end = b.effective_to or dt.date.max
+    return a.effective_from < b_end and b.effective_from < a_end

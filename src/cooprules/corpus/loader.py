@@ -1,0 +1,270 @@
+"""Load the ``rules/`` tree once: parse YAML, validate (pydantic), compile CEL, index.
+
+Per-request work never parses YAML or compiles CEL: everything here happens at load.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import CorpusError
+from ..vocabulary import Action
+from .conditions import Condition, ConditionError, compile_condition
+from .schema import JurisdictionFolder, Provision, SourceKind
+
+try:  # the C loader is several times faster where PyYAML was built with libyaml
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+JURISDICTION_FILE = "_jurisdiction.yaml"
+
+#: Layer names by the type of the lawmaker's last OCD-ID segment.
+LAYER_NAMES = {
+    "country": "federal",
+    "state": "state",
+    "county": "county",
+    "place": "city",
+    "school_district": "school_district",
+}
+
+
+def folder_name(ocd_id: str) -> str:
+    """The ``rules/`` folder name for a lawmaker: the value alone for the country and a
+    state (``us``, ``ca``), ``type-value`` below (``county-san_diego``)."""
+    kind, _, value = ocd_id.rsplit("/", 1)[-1].partition(":")
+    return value if kind in ("country", "state") else f"{kind}-{value}"
+
+
+def layer_name(ocd_id: str, agency: bool = False) -> str:
+    """The layer a lawmaker's provisions form: ``federal``, ``state``, ``county``,
+    ``city``, ``school_district`` (``local`` for other kinds), with ``_agency``
+    appended for agency policies."""
+    kind = ocd_id.rsplit("/", 1)[-1].split(":", 1)[0]
+    name = LAYER_NAMES.get(kind, "local")
+    return f"{name}_agency" if agency else name
+
+
+@dataclass(frozen=True)
+class CompiledProvision:
+    """A validated provision with its compiled condition and where it came from."""
+
+    provision: Provision
+    condition: Condition
+    file: str
+    layer: str
+    agency: bool
+
+    @property
+    def id(self) -> str:
+        return self.provision.id
+
+
+@dataclass
+class Corpus:
+    """The loaded rule corpus.
+
+    ``provisions``: id -> CompiledProvision; ``folders``: OCD-ID -> JurisdictionFolder
+    (and ``folder_paths`` OCD-ID -> folder relative to the root); ``by_action``:
+    action -> provisions that speak to it; ``boundaries``: every date on which some
+    provision starts or stops (answers can only change on these days); ``version``:
+    sha256 of every rule file, so a decision can be reproduced.
+    """
+
+    root: Path
+    provisions: dict[str, CompiledProvision]
+    folders: dict[str, JurisdictionFolder]
+    folder_paths: dict[str, str]
+    documents: dict[str, dict[str, Any]]
+    version: str
+    by_action: dict[Action, list[CompiledProvision]] = field(default_factory=dict)
+    boundaries: list[dt.date] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        index: dict[Action, list[CompiledProvision]] = {a: [] for a in Action}
+        days: set[dt.date] = set()
+        for cp in self.provisions.values():
+            for action in cp.provision.actions:
+                index[action].append(cp)
+            days.add(cp.provision.effective_from)
+            if cp.provision.effective_to:
+                days.add(cp.provision.effective_to)
+        self.by_action = index
+        self.boundaries = sorted(days)
+
+    def period(self, day: dt.date) -> int:
+        """Index of the period between boundaries that ``day`` falls in: two days with
+        the same period have the same provisions in force."""
+        return bisect.bisect_right(self.boundaries, day)
+
+    def get(self, provision_id: str) -> CompiledProvision:
+        """The provision with this id. Raises KeyError with a "did you mean"."""
+        try:
+            return self.provisions[provision_id]
+        except KeyError:
+            from ..errors import did_you_mean
+
+            guess = did_you_mean(provision_id, self.provisions)
+            raise KeyError(f"no provision '{provision_id}'" + (f" (did you mean '{guess}'?)" if guess else "")) from None
+
+
+def default_rules_path() -> Path:
+    """Where the corpus lives: ``$COOPRULES_RULES``, else ``rules/`` of the source
+    checkout, else the copy shipped inside the installed package."""
+    env = os.environ.get("COOPRULES_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    checkout = here.parents[3] / "rules"
+    if checkout.is_dir():
+        return checkout
+    return here.parents[1] / "_rules"
+
+
+def _read_yaml(path: Path, rel: str) -> Any:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise CorpusError(rel, f"YAML syntax error: {exc}") from None
+
+
+def _pydantic_message(exc: ValidationError) -> list[tuple[str, str]]:
+    return [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
+
+
+def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, JurisdictionFolder], dict[str, str], dict[str, dict[str, Any]], str, list[CorpusError]]:
+    """Read every folder and rule file under ``root``, collecting every error instead
+    of stopping at the first. Returns (provisions, folders, folder paths, documents,
+    version hash, errors)."""
+    errors: list[CorpusError] = []
+    provisions: list[CompiledProvision] = []
+    folders: dict[str, JurisdictionFolder] = {}
+    folder_paths: dict[str, str] = {}
+    documents: dict[str, dict[str, Any]] = {}
+    digest = hashlib.sha256()
+    if not root.is_dir():
+        raise CorpusError(str(root), "rules folder not found")
+    compiled_cache: dict[str, Condition] = {}
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        dirnames.sort()
+        here = Path(dirpath)
+        rel_dir = here.relative_to(root).as_posix()
+        yamls = sorted(f for f in filenames if f.endswith((".yaml", ".yml")))
+        if not yamls:
+            continue
+        jpath = here / JURISDICTION_FILE
+        rel_j = f"{rel_dir}/{JURISDICTION_FILE}"
+        if not jpath.exists():
+            errors.append(CorpusError(rel_j, "missing: every folder of rules/ names its lawmaker (ocd_id, name, id_prefix)"))
+            continue
+        raw = _read_yaml(jpath, rel_j)
+        digest.update(rel_j.encode() + jpath.read_bytes())
+        try:
+            folder = JurisdictionFolder.model_validate(raw)
+        except ValidationError as exc:
+            for loc, msg in _pydantic_message(exc):
+                errors.append(CorpusError(rel_j, msg, field_name=loc))
+            continue
+        last = folder_name(folder.ocd_id)
+        if rel_dir != "." and here.name != last:
+            errors.append(CorpusError(rel_j, f"folder '{here.name}' should be named '{last}' after its ocd_id", field_name="ocd_id"))
+        folders[folder.ocd_id] = folder
+        folder_paths[folder.ocd_id] = rel_dir
+        for name in yamls:
+            if name == JURISDICTION_FILE:
+                continue
+            path = here / name
+            rel = f"{rel_dir}/{name}"
+            digest.update(rel.encode() + path.read_bytes())
+            try:
+                data = _read_yaml(path, rel)
+            except CorpusError as exc:
+                errors.append(exc)
+                continue
+            provisions.extend(_read_document(data, rel, folder, documents, errors, compiled_cache))
+    return provisions, folders, folder_paths, documents, digest.hexdigest()[:16], errors
+
+
+_INHERITED = ("source", "source_kind", "effective_from", "effective_to", "binds", "confidence", "status")
+
+
+def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: dict[str, dict[str, Any]],
+                   errors: list[CorpusError], cache: dict[str, Condition]) -> list[CompiledProvision]:
+    from .schema import DocumentDefaults
+
+    if not isinstance(data, dict) or set(data) - {"document", "provisions"} or "provisions" not in data:
+        errors.append(CorpusError(rel, "a rule file has exactly two keys: document and provisions"))
+        return []
+    try:
+        doc = DocumentDefaults.model_validate(data.get("document") or {})
+    except ValidationError as exc:
+        for loc, msg in _pydantic_message(exc):
+            errors.append(CorpusError(rel, msg, field_name=f"document.{loc}"))
+        return []
+    documents[rel] = doc.model_dump(mode="json")
+    out = []
+    items = data["provisions"] or []
+    if not isinstance(items, list):
+        errors.append(CorpusError(rel, "provisions must be a list", field_name="provisions"))
+        return []
+    for i, item in enumerate(items):
+        pid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            errors.append(CorpusError(rel, "each provision is a mapping", field_name=f"provisions[{i}]"))
+            continue
+        merged = dict(item)
+        for key in _INHERITED:
+            if key not in merged or merged[key] is None:
+                value = getattr(doc, key)
+                if value is not None:
+                    merged[key] = value if not hasattr(value, "value") else value.value
+        merged["source"] = str(merged.get("source", ""))
+        if "jurisdiction" in merged and merged["jurisdiction"] != folder.ocd_id:
+            errors.append(CorpusError(rel, f"jurisdiction {merged['jurisdiction']} differs from its folder's ocd_id {folder.ocd_id}", pid, "jurisdiction"))
+        merged["jurisdiction"] = folder.ocd_id
+        try:
+            prov = Provision.model_validate(merged)
+        except ValidationError as exc:
+            for loc, msg in _pydantic_message(exc):
+                errors.append(CorpusError(rel, msg, pid, loc or None))
+            continue
+        if not prov.id.startswith(folder.id_prefix + "-"):
+            errors.append(CorpusError(rel, f"id must start with '{folder.id_prefix}-' (the id_prefix of {folder.ocd_id})", prov.id, "id"))
+        try:
+            cond = cache.get(prov.when) or compile_condition(prov.when)
+            cache[prov.when] = cond
+        except ConditionError as exc:
+            errors.append(CorpusError(rel, str(exc), prov.id, "when"))
+            continue
+        agency = prov.source_kind is SourceKind.agency_policy
+        out.append(CompiledProvision(prov, cond, rel, layer_name(folder.ocd_id, agency), agency))
+    return out
+
+
+def load_corpus(path: str | os.PathLike[str] | None = None) -> Corpus:
+    """Load, validate and compile the corpus at ``path`` (default: :func:`default_rules_path`).
+
+    Returns: :class:`Corpus`.
+    Raises: :class:`cooprules.errors.CorpusError` for the first problem found (the
+    message names the file, the provision id and the field); ``cooprules lint`` lists
+    them all.
+    """
+    root = Path(path) if path is not None else default_rules_path()
+    provisions, folders, folder_paths, documents, version, errors = read_tree(root)
+    seen: dict[str, str] = {}
+    for cp in provisions:
+        if cp.id in seen:
+            errors.append(CorpusError(cp.file, f"duplicate id (also in {seen[cp.id]})", cp.id, "id"))
+        seen.setdefault(cp.id, cp.file)
+    if errors:
+        raise errors[0]
+    return Corpus(root, {cp.id: cp for cp in provisions}, folders, folder_paths, documents, version)

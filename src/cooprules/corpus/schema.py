@@ -1,0 +1,138 @@
+"""The provision format of DESIGN.md and docs/rule-format.md, as pydantic models.
+
+A rule file holds one source document (``document:``) and its provisions
+(``provisions:``); fields a provision leaves out are inherited from the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from ..vocabulary import Action, Effect, Entity, LitigationNote
+
+
+class SourceKind(str, Enum):
+    """What kind of legal source a provision comes from."""
+
+    statute = "statute"
+    regulation = "regulation"
+    ordinance = "ordinance"
+    board_policy = "board_policy"
+    resolution = "resolution"
+    executive_order = "executive_order"
+    agency_policy = "agency_policy"
+    court_ruling = "court_ruling"
+    agreement = "agreement"
+    constitution = "constitution"
+
+
+class Status(str, Enum):
+    """Legal status: ``enjoined`` and ``repealed`` provisions are left out of answers
+    (but reported); ``contested`` ones count and are flagged."""
+
+    in_force = "in_force"
+    contested = "contested"
+    enjoined = "enjoined"
+    repealed = "repealed"
+
+
+class Confidence(str, Enum):
+    """``unconfirmed``: the encoder could not check it against the primary text."""
+
+    confirmed = "confirmed"
+    unconfirmed = "unconfirmed"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DutySpec(_Strict):
+    """A duty that goes with a provision (text paraphrased, with its own cite)."""
+
+    text: str = Field(min_length=3)
+    cite: str = Field(min_length=3)
+    trigger: Literal["request_received", "action_taken"] = "action_taken"
+
+
+class JurisdictionFolder(_Strict):
+    """``_jurisdiction.yaml``: the lawmaker a folder of ``rules/`` holds."""
+
+    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$")
+    name: str
+    id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class DocumentDefaults(_Strict):
+    """``document:``: the source document and defaults for its provisions."""
+
+    title: str
+    cite: str
+    source: HttpUrl
+    source_kind: SourceKind
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    binds: list[Entity] | Literal["all"] | None = None
+    confidence: Confidence | None = None
+    status: Status | None = None
+    notes: str | None = None
+
+
+class Provision(_Strict):
+    """One rule from one legal source: the smallest unit a lawyer can point to.
+
+    ``effect`` is None only for duty-only provisions (they decide nothing; their duties
+    are listed when their condition holds). ``effective_to`` is exclusive.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*(-[A-Za-z0-9.()]+)+$")
+    cite: str = Field(min_length=3)
+    title: str = Field(min_length=3, max_length=300)
+    source: HttpUrl
+    source_kind: SourceKind
+    jurisdiction: str
+    binds: list[Entity] | Literal["all"]
+    binds_contested: list[Entity] = []
+    actions: list[Action] = Field(min_length=1)
+    effect: Effect | None = None
+    when: str = "true"
+    overrides: list[str] = []
+    preempts_lower: bool = False
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    status: Status = Status.in_force
+    litigation: list[LitigationNote] = []
+    duties: list[DutySpec] = []
+    confidence: Confidence = Confidence.confirmed
+    notes: str | None = None
+
+    @field_validator("when")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("when is empty; leave it out (it defaults to \"true\") or write a CEL condition")
+        return v
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Provision":
+        if self.effect is None and not self.duties:
+            raise ValueError("a provision with no effect must have duties (a duty-only provision)")
+        if self.effective_to is not None and self.effective_to <= self.effective_from:
+            raise ValueError("effective_to must be after effective_from (it is exclusive)")
+        if self.status is not Status.in_force and not self.litigation and self.status is not Status.repealed:
+            raise ValueError(f"status {self.status.value} needs a litigation entry (case, court, date)")
+        if self.preempts_lower and self.effect is not Effect.permitted:
+            raise ValueError("preempts_lower applies to a permission (effect: permitted)")
+        return self
+
+    def binds_entity(self, entity: Entity) -> bool:
+        """Whether the provision binds ``entity`` (including disputed binding)."""
+        return self.binds == "all" or entity in self.binds or entity in self.binds_contested
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in [effective_from, effective_to)."""
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)

@@ -1,0 +1,308 @@
+"""The Engine: one request in, one :class:`~cooprules.vocabulary.Decision` out.
+
+Per request, the engine (1) finds the plan for the responder's chain, entity, action
+and the period of the date (cached: the provisions in force only change on the
+corpus's boundary dates), (2) evaluates each condition once against one CEL context,
+(3) resolves, or partially evaluates when facts are missing. Decisions are cached by
+the facts that the plan's conditions read (the *relevant* facts): two requests that
+agree on them get the same answer, so the cache is exact, and ``cache=False`` gives
+the same decisions (the tests check this).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable
+
+import cel
+
+from ..corpus.conditions import ConditionError
+from ..corpus.loader import Corpus, load_corpus
+from ..errors import FieldError, RequestError, parse_request
+from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome, Request
+from .explain import summarize
+from .layers import Plan, build_plan
+from .partial import NO_PENDING_CHARGE, combinations, fill
+from .resolve import Resolved, resolve
+
+#: Largest number of decisions kept in the cache before it is cleared.
+CACHE_LIMIT = 200_000
+
+
+def activation(req: Request, jurisdiction: str) -> dict[str, Any]:
+    """The request as CEL sees it (docs/rule-format.md): facts not given are absent."""
+    responder: dict[str, Any] = {"jurisdiction": jurisdiction, "entity": req.responder.entity.value}
+    if req.responder.agreement_287g is not None:
+        responder["agreement_287g"] = req.responder.agreement_287g.value
+    out: dict[str, Any] = {
+        "responder": responder,
+        "requester": req.requester.value,
+        "action": req.action.value,
+        "instrument": req.instrument.value,
+        "attachments": [a.value for a in req.attachments],
+    }
+    if req.info_type is not None:
+        out["info_type"] = req.info_type.value
+    subject: dict[str, Any] = {}
+    for name, value in req.subject:
+        if value is None:
+            continue
+        if name == "convictions":
+            value = [{"category": c.category.value, "years_ago": c.years_ago} for c in value]
+        elif name == "pending_charge":
+            if value == "none":
+                value = dict(NO_PENDING_CHARGE)
+            else:
+                value = {"category": value.category.value, **({} if value.probable_cause_determined is None
+                                                              else {"probable_cause_determined": value.probable_cause_determined})}
+        elif hasattr(value, "value"):
+            value = value.value
+        subject[name] = value
+    context = {name: (v.value if hasattr(v, "value") else v) for name, v in req.context
+               if v is not None and name != "date"}
+    out["subject"] = subject
+    out["context"] = context
+    return out
+
+
+def _fact_key(req: Request, fact: str) -> Any:
+    root, name = fact.split(".", 1)
+    value = getattr(getattr(req, root), name)
+    if value is None:
+        return None
+    if name == "convictions":
+        return tuple((c.category.value, c.years_ago) for c in value)
+    if name == "pending_charge":
+        return value if value == "none" else (value.category.value, value.probable_cause_determined)
+    return value.value if hasattr(value, "value") else value
+
+
+def _context(act: dict[str, Any]) -> "cel.Context":
+    ctx = cel.Context()
+    for key, value in act.items():
+        ctx.add_variable(key, value)
+    return ctx
+
+
+class Engine:
+    """Evaluates requests against a loaded corpus and the jurisdiction registry.
+
+    ``Engine(corpus=None, registry=None, cache=True)``: ``corpus`` defaults to
+    :func:`cooprules.load_corpus`, ``registry`` to the shipped registry of OCD-IDs.
+    """
+
+    def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True):
+        from ..jurisdictions import load_registry
+
+        self.corpus = corpus if corpus is not None else load_corpus()
+        self.registry = registry if registry is not None else load_registry()
+        self.use_cache = cache
+        self._plans: dict[tuple, Plan] = {}
+        self._decisions: dict[tuple, Decision] = {}
+        self._canonical: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ helpers
+    def canonical_jurisdiction(self, ocd_id: str) -> str:
+        """The canonical OCD-ID for ``ocd_id`` (aliases mapped). Raises RequestError
+        naming ``responder.jurisdiction``, with "did you mean" suggestions."""
+        found = self._canonical.get(ocd_id)
+        if found is not None:
+            return found
+        from ..jurisdictions import UnknownJurisdiction
+
+        try:
+            canon = self.registry.canonical(ocd_id)
+            self.registry.get(canon)
+        except UnknownJurisdiction as exc:
+            suggestions = list(getattr(exc, "suggestions", []) or [])
+            raise RequestError([FieldError("responder.jurisdiction", "unknown OCD-ID; list known ones with "
+                                           "`cooprules jurisdictions --search NAME`", ocd_id, suggestions[:5],
+                                           suggestions[0] if suggestions else None)]) from None
+        if len(self._canonical) < 100_000:
+            self._canonical[ocd_id] = canon
+        return canon
+
+    def plan(self, jurisdiction: str, req: Request, day: dt.date) -> Plan:
+        """The cached :class:`Plan` for a canonical jurisdiction, the request's entity and
+        action, and the period of ``day``."""
+        key = (jurisdiction, req.responder.entity, req.action, self.corpus.period(day))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = build_plan(self.corpus, self.registry, jurisdiction, req.responder.entity, req.action, day)
+            self._plans[key] = plan
+        return plan
+
+    def _day(self, req: Request, as_of: dt.date | None) -> dt.date:
+        return as_of or req.context.date or dt.date.today()
+
+    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date) -> tuple:
+        return (jurisdiction, req.responder.entity, req.action, self.corpus.period(day), req.requester,
+                req.instrument, tuple(req.attachments), req.info_type,
+                tuple(_fact_key(req, f) for f in plan.facts))
+
+    # ------------------------------------------------------------------ public
+    def evaluate(self, request: Request | dict[str, Any] | str, as_of: dt.date | None = None) -> Decision:
+        """Answer one request.
+
+        Args: ``request`` a Request, a dict or JSON text in the vocabulary;
+        ``as_of`` the date whose law applies (default: ``context.date``, else today).
+        Returns: a :class:`Decision`.
+        Raises: :class:`RequestError` for a request that does not fit the vocabulary or
+        names an unknown jurisdiction.
+        """
+        req = parse_request(request)
+        day = self._day(req, as_of)
+        jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
+        plan = self.plan(jurisdiction, req, day)
+        if not self.use_cache:
+            return self._decide(req, jurisdiction, plan, day)
+        key = self._key(jurisdiction, req, plan, day)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decide(req, jurisdiction, plan, day)
+            if len(self._decisions) >= CACHE_LIMIT:
+                self._decisions.clear()
+            self._decisions[key] = decision
+        if decision.as_of != day:
+            decision = decision.model_copy(update={"as_of": day})
+        return decision
+
+    def evaluate_many(self, requests: Iterable[Request | dict[str, Any] | str],
+                      as_of: dt.date | None = None) -> list[Decision | RequestError]:
+        """The batch path: answer many requests, each distinct set of relevant facts
+        once, independently of the single-request cache.
+
+        Returns one item per request, in order: a Decision, or the RequestError for a
+        request that was not valid (the others still run).
+        """
+        out: list[Decision | RequestError | None] = []
+        when: dict[int, dt.date] = {}
+        groups: dict[tuple, list[int]] = {}
+        work: dict[tuple, tuple[Request, str, Plan, dt.date]] = {}
+        for i, raw in enumerate(requests):
+            try:
+                req = parse_request(raw)
+                day = self._day(req, as_of)
+                jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
+                plan = self.plan(jurisdiction, req, day)
+            except RequestError as exc:
+                out.append(exc)
+                continue
+            key = self._key(jurisdiction, req, plan, day)
+            groups.setdefault(key, []).append(i)
+            work.setdefault(key, (req, jurisdiction, plan, day))
+            when[i] = day
+            out.append(None)
+        for key, (req, jurisdiction, plan, day) in work.items():
+            decision = self._decide(req, jurisdiction, plan, day)
+            for i in groups[key]:
+                out[i] = decision if when[i] == decision.as_of else decision.model_copy(update={"as_of": when[i]})
+        return out  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ core
+    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date) -> Decision:
+        act = activation(req, jurisdiction)
+        ctx = _context(act)
+        evaluated = plan.evaluated()
+        try:
+            applies = {cp.id: cp.condition.evaluate(ctx) for cp in evaluated}
+        except ConditionError as exc:  # a corpus defect: name it rather than crash
+            raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
+        entity = req.responder.entity.value
+        unknown = [cp for cp in evaluated if applies[cp.id] is None]
+        if not unknown:
+            res = resolve(plan, applies, entity)
+            return self._decision(req, res, day)
+        return self._partial(req, plan, act, applies, unknown, day)
+
+    def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
+        depends = [m.fact for m in extra.get("depends_on", [])]
+        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends), action=req.action,
+                        citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
+                        conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)
+
+    def _partial(self, req: Request, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None],
+                 unknown: list, day: dt.date) -> Decision:
+        conditions = [cp.condition for cp in unknown]
+        given = set()
+        for root in ("subject", "context", "responder"):
+            given.update(f"{root}.{k}" for k in act.get(root, {}))
+        facts = sorted({f for c in conditions for f in c.facts if f not in given})
+        combos, _complete = combinations(facts, conditions)
+        entity = req.responder.entity.value
+        results: list[tuple[list[str], Resolved]] = []
+        for combo in combos:
+            filled = fill(act, facts, [v for _, v in combo])
+            ctx = _context(filled)
+            local = dict(applies)
+            for cp in unknown:
+                value = cp.condition.evaluate(ctx)
+                local[cp.id] = bool(value)
+            results.append(([label for label, _ in combo], resolve(plan, local, entity)))
+        base = resolve(plan, applies, entity)  # trace with undetermined provisions marked
+        outcomes = {r.outcome for _, r in results}
+        trace = [t.model_copy(update={"verdict": "undetermined"})
+                 if any(p.applies is None for p in t.provisions if not p.reason.startswith(("not in force", "enjoined", "repealed", "not applied")))
+                 else t for t in base.trace]
+        duties = _common([r.duties for _, r in results], key=lambda d: (d.text, d.cite))
+        contested = _union([r.contested for _, r in results], key=lambda c: c.id)
+        if len(outcomes) == 1:
+            first = results[0][1]
+            cites = _common([r.citations for _, r in results], key=lambda c: c.id) or first.citations
+            res = Resolved(first.outcome, cites, duties, trace, contested, first.conflicts)
+            return self._decision(req, res, day)
+        depends: list[MissingFact] = []
+        for i, fact in enumerate(facts):
+            per_value: dict[str, set[Outcome]] = {}
+            for labels, r in results:
+                per_value.setdefault(labels[i], set()).add(r.outcome)
+            if len({frozenset(v) for v in per_value.values()}) > 1:
+                depends.append(MissingFact(fact=fact, values=[
+                    FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
+        if not depends:  # the facts matter only jointly: list them all
+            for i, fact in enumerate(facts):
+                per_value = {}
+                for labels, r in results:
+                    per_value.setdefault(labels[i], set()).add(r.outcome)
+                depends.append(MissingFact(fact=fact, values=[
+                    FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
+        alternatives = []
+        cites_all = []
+        seen: set[str] = set()
+        for outcome in sorted(outcomes, key=_order):
+            labels, r = next((lab, r) for lab, r in results if r.outcome is outcome)
+            alternatives.append(Alternative(outcome=outcome, example=dict(zip(facts, labels)),
+                                            citations=[c.id for c in r.citations]))
+            for c in r.citations:
+                if c.id not in seen:
+                    seen.add(c.id)
+                    cites_all.append(c)
+        res = Resolved(Outcome.conditional, cites_all, duties, trace, contested, [])
+        return self._decision(req, res, day, depends_on=depends, alternatives=alternatives)
+
+
+_ORDER = {o: i for i, o in enumerate([Outcome.prohibited, Outcome.required, Outcome.permitted,
+                                      Outcome.conflict, Outcome.no_rule, Outcome.conditional])}
+
+
+def _order(o: Outcome) -> int:
+    return _ORDER[o]
+
+
+def _common(lists: list[list[Any]], key) -> list[Any]:
+    """Items present in every list (by key), in the order of the first."""
+    if not lists:
+        return []
+    keys = [set(key(x) for x in lst) for lst in lists[1:]]
+    return [x for x in lists[0] if all(key(x) in k for k in keys)]
+
+
+def _union(lists: list[list[Any]], key) -> list[Any]:
+    seen: set[Any] = set()
+    out = []
+    for lst in lists:
+        for x in lst:
+            if key(x) not in seen:
+                seen.add(key(x))
+                out.append(x)
+    return out

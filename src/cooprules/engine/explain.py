@@ -1,0 +1,56 @@
+"""Plain words for an answer: what to do now, before the duties and the trace.
+
+Front-line staff read this first. It only words the engine's outcome; it decides
+nothing.
+"""
+
+from __future__ import annotations
+
+from ..vocabulary import Action, Outcome
+
+#: What the action is, as a verb phrase ("hold the person past release").
+ACTION_PHRASES: dict[Action, str] = {
+    Action.detainer_hold: "keep the person in custody past their release time on the immigration hold",
+    Action.release_notification: "tell immigration authorities when the person will be released",
+    Action.custody_transfer: "hand the person over to immigration authorities",
+    Action.information_sharing: "share the requested information with immigration authorities",
+    Action.status_inquiry: "ask the person about immigration or citizenship status",
+    Action.civil_immigration_arrest: "arrest or detain the person for a civil immigration violation",
+    Action.criminal_immigration_arrest: "arrest the person for a federal criminal immigration offence",
+    Action.interview_access: "let immigration agents interview or meet the person",
+    Action.facility_access: "let immigration agents into nonpublic areas of the facility",
+    Action.immigration_officer_functions: "perform the functions of an immigration officer",
+    Action.joint_task_force: "take part in the joint task force",
+    Action.operational_support: "lend personnel, vehicles or equipment to the immigration operation",
+    Action.facility_use: "make space available to immigration authorities",
+    Action.detention_contract: "contract to hold people in civil immigration detention",
+    Action.status_recording: "collect or record immigration status",
+    Action.tip_referral: "pass the report about someone's immigration status on to immigration authorities",
+}
+
+#: Short imperative for a prohibition, where one reads better than "Do not ...".
+PROHIBITED_NOW: dict[Action, str] = {
+    Action.detainer_hold: "Do not hold. Release as scheduled.",
+    Action.release_notification: "Do not notify immigration authorities of the release.",
+    Action.custody_transfer: "Do not hand the person over to immigration authorities.",
+    Action.facility_access: "Do not let the agents into nonpublic areas.",
+    Action.interview_access: "Do not give the agents access to the person.",
+}
+
+
+def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None) -> str:
+    """One or two sentences saying what to do now for ``outcome`` on ``action``;
+    ``depends_on`` names the missing facts of a conditional answer."""
+    phrase = ACTION_PHRASES[action]
+    if outcome is Outcome.prohibited:
+        return PROHIBITED_NOW.get(action, f"Do not {phrase}.") + " The law forbids it here."
+    if outcome is Outcome.required:
+        return f"You must {phrase}. The law requires it here."
+    if outcome is Outcome.permitted:
+        return f"You may {phrase}, but no law requires it. Follow your agency's policy."
+    if outcome is Outcome.conditional:
+        facts = ", ".join(depends_on or []) or "facts not given"
+        return f"The answer depends on facts not given ({facts}). Answer them to get a definite answer."
+    if outcome is Outcome.conflict:
+        return "The rules that apply here conflict. Do not act on this request until counsel advises."
+    return "No encoded rule speaks to this request. Refer it to counsel."

@@ -1,0 +1,206 @@
+"""Steps 3–7 of DESIGN.md, for a request whose conditions are all decided:
+exceptions (defeasibility), each layer's verdict, combination across layers with
+preemption, outcome, citations, duties and the trace.
+
+Rules (DESIGN.md, Semantics):
+- an applicable provision defeats every provision it ``overrides``, unless it is itself
+  defeated (exceptions to exceptions, Catala's default logic);
+- in one layer, ``permitted`` yields to ``prohibited`` or ``required`` beside it;
+  ``required`` beside ``prohibited`` is a ``conflict``;
+- across layers, a higher ``required``/``prohibited`` stands; a lower layer may
+  restrict what a higher one only permits, unless the higher permission has
+  ``preempts_lower``; a lower ``required`` stands over a higher ``permitted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..corpus.loader import CompiledProvision
+from ..corpus.schema import Status
+from ..vocabulary import (
+    Citation, Contested, Duty, Effect, LayerTrace, LitigationNote, Outcome, ProvisionTrace,
+)
+from .layers import Plan
+
+Applies = dict[str, "bool | None"]
+
+
+@dataclass
+class Resolved:
+    """The result of resolving one fully decided set of conditions."""
+
+    outcome: Outcome
+    citations: list[Citation]
+    duties: list[Duty]
+    trace: list[LayerTrace]
+    contested: list[Contested]
+    conflicts: list[str] = field(default_factory=list)
+
+
+def citation(cp: CompiledProvision) -> Citation:
+    """The :class:`Citation` for a provision."""
+    p = cp.provision
+    return Citation(id=p.id, cite=p.cite, source=str(p.source), title=p.title, layer=cp.layer)
+
+
+def _litigation(cp: CompiledProvision) -> list[LitigationNote]:
+    return list(cp.provision.litigation)
+
+
+def _defeaters(plan: Plan, applies: Applies) -> dict[str, str | None]:
+    """provision id -> id of the applicable, undefeated provision that defeats it (or None)."""
+    memo: dict[str, str | None] = {}
+
+    def defeated_by(pid: str, depth: int = 0) -> str | None:
+        if pid in memo:
+            return memo[pid]
+        memo[pid] = None  # cycles are a lint error; this guard keeps a bad corpus from looping
+        for q in plan.overridden_by.get(pid, ()):
+            if applies.get(q) and depth < 64 and defeated_by(q, depth + 1) is None:
+                memo[pid] = q
+                break
+        return memo[pid]
+
+    return {cp.id: defeated_by(cp.id) for layer in plan.layers for cp in layer.active}
+
+
+def _strength(effects: set[Effect]) -> str:
+    if Effect.required in effects and Effect.prohibited in effects:
+        return "conflict"
+    for e in (Effect.required, Effect.prohibited, Effect.permitted):
+        if e in effects:
+            return e.value
+    return "silent"
+
+
+def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
+    """Resolve a plan given every condition's value (True/False; None is treated as
+    not applying and reported as undetermined). Returns a :class:`Resolved`."""
+    by_id = {cp.id: cp for layer in plan.layers for cp in layer.active}
+    defeater = _defeaters(plan, applies)
+    standing_effect: str | None = None  # required / prohibited / permitted / conflict
+    support: list[CompiledProvision] = []
+    preempting: list[CompiledProvision] = []
+    void: set[str] = set()
+    conflicts: list[str] = []
+    layer_rows: list[tuple[object, str, str, list[CompiledProvision]]] = []
+
+    for layer in plan.layers:
+        standing = [cp for cp in layer.active if applies.get(cp.id) and defeater[cp.id] is None]
+        deciding = [cp for cp in standing if cp.provision.effect is not None]
+        verdict = _strength({cp.provision.effect for cp in deciding})
+        winners = [cp for cp in deciding if verdict != "conflict" and cp.provision.effect.value == verdict]
+        if verdict == "conflict":
+            winners = deciding
+        if not layer.encoded:
+            how = "no law of this government is encoded"
+        elif verdict == "silent":
+            how = "silent: no provision of this layer applies"
+        elif standing_effect is None:
+            standing_effect, support = verdict, list(winners)
+            how = "sets the answer" if verdict != "conflict" else "conflict inside this layer: refer to counsel"
+            if verdict == "conflict":
+                conflicts.extend(cp.id for cp in winners)
+            preempting = [cp for cp in winners if cp.provision.preempts_lower]
+        elif standing_effect == "conflict":
+            how = "not combined: a higher layer is in conflict"
+        elif standing_effect in ("required", "prohibited"):
+            if verdict == standing_effect:
+                support.extend(winners)
+                how = f"agrees: also {verdict}"
+            else:
+                void.update(cp.id for cp in winners)
+                how = (f"yields: the higher layer's {standing_effect} stands over this layer's {verdict}"
+                       + (" (the lower rule is preempted)" if verdict != "permitted" else ""))
+        else:  # standing_effect == permitted
+            if verdict == "permitted":
+                support.extend(winners)
+                preempting.extend(cp for cp in winners if cp.provision.preempts_lower)
+                how = "agrees: also permitted"
+            elif verdict == "prohibited" and preempting:
+                void.update(cp.id for cp in winners)
+                names = ", ".join(f"{cp.provision.cite}" for cp in preempting)
+                how = f"preempted: lower layers may not restrict what {names} permits"
+            elif verdict == "conflict":
+                standing_effect, support = "conflict", list(winners)
+                conflicts.extend(cp.id for cp in winners)
+                how = "conflict inside this layer: refer to counsel"
+            else:
+                standing_effect, support, preempting = verdict, list(winners), []
+                how = ("restricts: a lower layer may forbid what a higher one only permits"
+                       if verdict == "prohibited" else "requires what the higher layer only permits")
+        layer_rows.append((layer, verdict, how, standing))
+
+    outcome = Outcome.no_rule if standing_effect is None else Outcome(standing_effect)
+    goes_ahead = outcome in (Outcome.permitted, Outcome.required)
+
+    trace: list[LayerTrace] = []
+    duties: list[Duty] = []
+    seen_duties: set[tuple[str, str]] = set()
+    contested: list[Contested] = []
+    for layer, verdict, how, standing in layer_rows:
+        rows: list[ProvisionTrace] = []
+        for cp in layer.active:
+            p = cp.provision
+            value = applies.get(cp.id)
+            if value is None:
+                reason, stood = "undetermined: reads facts the request did not give (" + ", ".join(sorted(cp.condition.facts)) + ")", False
+            elif not value:
+                reason, stood = "condition not met", False
+            elif defeater[cp.id]:
+                d = by_id[defeater[cp.id]].provision
+                reason, stood = f"defeated by the exception {d.id} ({d.cite})", False
+            elif cp.id in void:
+                reason, stood = "applies, but overridden by a higher layer", False
+            elif p.effect is None:
+                reason, stood = "applies (duties only)", True
+            elif verdict not in ("silent", "conflict") and p.effect.value != verdict:
+                reason, stood = f"applies; a permission yields to the {verdict} beside it", True
+            else:
+                reason, stood = "applies", True
+            rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
+                                       applies=value, stood=stood, reason=reason))
+            if stood and value:
+                for d in p.duties:
+                    if d.trigger == "request_received" or goes_ahead:
+                        key = (d.text, d.cite)
+                        if key not in seen_duties:
+                            seen_duties.add(key)
+                            duties.append(Duty(text=d.text, cite=d.cite, provision_id=p.id, trigger=d.trigger))
+                if p.status is Status.contested:
+                    contested.append(Contested(id=p.id, cite=p.cite, status=p.status.value,
+                                               reason="applies to this request and is under litigation",
+                                               litigation=_litigation(cp)))
+        for item in layer.inactive:
+            p = item.provision.provision
+            rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
+                                       applies=applies.get(p.id), stood=False, reason=item.reason))
+            if p.status is Status.enjoined and item.reason.startswith("enjoined") and applies.get(p.id):
+                contested.append(Contested(id=p.id, cite=p.cite, status="enjoined",
+                                           reason="would apply to this request but is enjoined, so it is left out",
+                                           litigation=_litigation(item.provision)))
+        for cp in layer.disputed:
+            p = cp.provision
+            value = applies.get(cp.id)
+            rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect, applies=value,
+                                       stood=False, reason=f"not applied: whether it binds {entity} is disputed"))
+            if value is not False:
+                would = f" (it would make this {p.effect.value})" if p.effect else ""
+                contested.append(Contested(id=p.id, cite=p.cite, status="binding_disputed",
+                                           reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
+                                           litigation=_litigation(cp)))
+        trace.append(LayerTrace(layer=layer.name, jurisdiction=layer.jurisdiction, name=layer.title,
+                                verdict=verdict, combination=how, provisions=rows))
+    cites = [citation(cp) for cp in _unique(support)] if outcome is not Outcome.no_rule else []
+    return Resolved(outcome, cites, duties, trace, contested, conflicts)
+
+
+def _unique(items: list[CompiledProvision]) -> list[CompiledProvision]:
+    seen: set[str] = set()
+    out = []
+    for cp in items:
+        if cp.id not in seen:
+            seen.add(cp.id)
+            out.append(cp)
+    return out
