@@ -16,7 +16,7 @@ import yaml
 from .errors import RequestError
 from .vocabulary import Decision, Outcome
 
-EXPECT_KEYS = {"outcome", "citations", "duties", "depends_on", "contested"}
+EXPECT_KEYS = {"outcome", "citations", "duties", "depends_on", "contested", "layers"}
 
 
 class ScenarioError(ValueError):
@@ -129,6 +129,10 @@ def check(case: Case, decision: Decision) -> list[str]:
     missing = [c for c in exp.get("contested") or [] if c not in disputed]
     if missing:
         problems.append(f"contested lacks {missing} (contested: {sorted(disputed)})")
+    for layer, verdict in (exp.get("layers") or {}).items():
+        got = [t.verdict for t in decision.trace if t.layer == layer]
+        if got != [verdict]:
+            problems.append(f"layer {layer}: verdict {got or 'absent'}, expected {verdict}")
     return problems
 
 

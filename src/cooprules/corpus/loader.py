@@ -138,7 +138,22 @@ def _read_yaml(path: Path, rel: str) -> Any:
 
 
 def _pydantic_message(exc: ValidationError) -> list[tuple[str, str]]:
-    return [(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
+    """(field, message) pairs; vocabulary errors name the word given, the nearest
+    allowed word and the allowed words."""
+    from ..errors import did_you_mean
+
+    out = []
+    for e in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("literal"))))
+        msg = e["msg"]
+        if e["type"] in ("enum", "literal_error"):
+            allowed = [a.strip(" '") for a in e.get("ctx", {}).get("expected", "").replace(" or ", ", ").split(",")]
+            allowed = [a for a in allowed if a]
+            guess = did_you_mean(str(e.get("input")), allowed)
+            msg = (f"'{e.get('input')}' is not a vocabulary word" + (f" (did you mean '{guess}'?)" if guess else "")
+                   + f"; allowed: {', '.join(allowed)}")
+        out.append((loc, msg))
+    return out
 
 
 def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, JurisdictionFolder], dict[str, str], dict[str, dict[str, Any]], str, list[CorpusError]]:

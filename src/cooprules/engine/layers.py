@@ -110,7 +110,7 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
                     continue
                 if not p.in_force_on(day):
                     span = f"{p.effective_from}" + (f" to {p.effective_to}" if p.effective_to else " on")
-                    layer.inactive.append(Inactive(cp, f"not in force on {day} (in force {span})"))
+                    layer.inactive.append(Inactive(cp, f"not in force on this date (in force {span})"))
                 elif p.status is Status.enjoined:
                     layer.inactive.append(Inactive(cp, "enjoined: left out of the answer"))
                 elif p.status is Status.repealed:
