@@ -12,7 +12,6 @@ from typing import Any, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from .errors import FieldError, RequestError, parse_request
 from .vocabulary import (
@@ -200,8 +199,12 @@ def evaluate(
     """JSON Lines of requests in, JSON Lines of decisions out, same order. A bad line
     gives an error object for that line; exit 1 if any line was invalid."""
     day = _parse_date(as_of, "--as-of")
-    stream = sys.stdin if file == "-" else open(file, encoding="utf-8")
-    lines = [line for line in stream.read().splitlines()]
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"[red]cannot read {escape(file)}: {escape(str(exc))}[/red]")
+        raise typer.Exit(2)
+    lines = text.splitlines()
     items = [line if line.strip() else "{}" for line in lines]
     results = _engine().evaluate_many(items, as_of=day)
     bad = 0
@@ -244,10 +247,8 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
             ("confidence", p.confidence.value)]
     if p.binds_contested:
         rows.append(("binding disputed for", ", ".join(e.value for e in p.binds_contested)))
-    table = Table(show_header=False, box=None)
     for k, v in rows:
-        table.add_row(f"[dim]{k}[/dim]", v)
-    out.print(table)
+        out.print(f"  [dim]{k:>20}[/dim]  {escape(v)}")
     for d in p.duties:
         out.print(f"  duty: {d.text} ({d.cite}; {d.trigger})")
     for n in p.litigation:
@@ -261,17 +262,20 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
                   limit: int = typer.Option(20, min=1, max=500)) -> None:
     """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs."""
     engine = _engine()
-    table = Table("OCD-ID", "name", "kind", "encoded law")
     if search:
-        for j in engine.registry.search(search, limit=limit):
-            table.add_row(j.ocd_id, j.name, j.kind, "yes" if j.ocd_id in engine.corpus.folders else "")
-    else:
-        counts: dict[str, int] = {}
-        for cp in engine.corpus.provisions.values():
-            counts[cp.provision.jurisdiction] = counts.get(cp.provision.jurisdiction, 0) + 1
-        for ocd_id, folder in sorted(engine.corpus.folders.items()):
-            table.add_row(ocd_id, folder.name, ocd_id.rsplit("/", 1)[-1].split(":")[0], f"{counts.get(ocd_id, 0)} provisions")
-    out.print(table)
+        found = engine.registry.search(search, limit=limit)
+        if not found:
+            err.print(f"no jurisdiction matches '{escape(search)}'")
+            raise typer.Exit(1)
+        for j in found:
+            law = "  [green]encoded law[/green]" if j.ocd_id in engine.corpus.folders else ""
+            out.print(f"{j.ocd_id}  {escape(j.name)} [dim]({j.kind})[/dim]{law}")
+        return
+    counts: dict[str, int] = {}
+    for cp in engine.corpus.provisions.values():
+        counts[cp.provision.jurisdiction] = counts.get(cp.provision.jurisdiction, 0) + 1
+    for ocd_id, folder in sorted(engine.corpus.folders.items()):
+        out.print(f"{ocd_id}  {escape(folder.name)} [dim]({counts.get(ocd_id, 0)} provisions)[/dim]")
 
 
 @app.command()
@@ -281,7 +285,7 @@ def lint(path: Optional[Path] = typer.Argument(None, help="Rules folder (default
 
     findings = run_lint(path)
     for f in findings:
-        out.print(f"[red]✗[/red] {f}")
+        out.print(f"[red]✗[/red] {escape(str(f))}")
     if findings:
         out.print(f"[bold red]{len(findings)} finding(s)[/bold red]")
         raise typer.Exit(1)

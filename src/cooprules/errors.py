@@ -128,22 +128,48 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
 
 
+_BRANCHES = {"str", "int", "float", "bool", "PendingCharge", "constrained-int", "constrained-float"}
+
+
+def _is_branch(part: Any) -> bool:
+    """Whether a pydantic location part names a union branch rather than a field."""
+    return isinstance(part, str) and ("[" in part or part in _BRANCHES or part[:1].isupper())
+
+
+def _drop_other_branches(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For a union field (``pending_charge``: an object or the word "none"), keep only
+    the errors of the branch the input was meant for: an object's field errors, or
+    the word's."""
+    keep = []
+    for err in errors:
+        loc = err["loc"]
+        if "pending_charge" in loc:
+            i = loc.index("pending_charge")
+            branch = loc[i + 1] if len(loc) > i + 1 else None
+            given = err.get("input")
+            if branch == "PendingCharge" and err["type"] == "model_type" and not isinstance(given, dict):
+                continue  # a word or a number was given: report it against the literal branch
+            if isinstance(branch, str) and branch.startswith("literal") and isinstance(given, dict):
+                continue  # an object was given: its own field errors say what is wrong
+        keep.append(err)
+    return keep
+
+
 def explain_validation_error(model: type[BaseModel], exc: ValidationError) -> RequestError:
     """Turn a pydantic ValidationError into a :class:`RequestError` whose entries name
     the dotted field, the value given, the allowed values and a "did you mean"."""
     out: list[FieldError] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in {"str", "int", "float", "bool", "literal['none']"})))
+    for err in _drop_other_branches(exc.errors(include_url=False)):
+        loc = tuple(p for p in err["loc"] if not _is_branch(p))
         dotted = ".".join(str(p) for p in loc) or "request"
         kind = err["type"]
-        given = err.get("input")
-        if isinstance(given, (dict, list)):
-            given = None
+        raw = err.get("input")
+        given = None if isinstance(raw, (dict, list)) else raw
+        shown = f"a {'list' if isinstance(raw, list) else 'JSON object'}" if isinstance(raw, (dict, list)) else repr(raw)
         allowed: list[str] = []
         suggestion = None
         if kind == "extra_forbidden":
-            parent = loc[:-1]
-            allowed = _field_names(model, parent)
+            allowed = _field_names(model, loc[:-1])
             suggestion = did_you_mean(str(loc[-1]), allowed)
             message = f"unknown field '{loc[-1]}'"
             given = None
@@ -152,24 +178,32 @@ def explain_validation_error(model: type[BaseModel], exc: ValidationError) -> Re
         elif kind in {"enum", "literal_error"}:
             enum = _enum_for(model, loc)
             allowed = [e.value for e in enum] if enum else []
-            if kind == "literal_error" and loc and loc[-1] == "pending_charge":
+            if loc and loc[-1] == "pending_charge":
                 allowed = ["none"]
-            suggestion = did_you_mean(str(given), allowed) if allowed else None
-            message = f"'{given}' is not a word of the vocabulary for this field"
-        elif kind.startswith("date"):
-            message = "not a valid date; write it as YYYY-MM-DD"
+                message = f"{shown} is neither the word 'none' nor a pending charge object {{category, probable_cause_determined}}"
+            else:
+                message = f"{shown} is not a word of the vocabulary for this field"
+            if isinstance(raw, str):
+                suggestion = did_you_mean(raw, allowed) if allowed else None
+        elif kind.startswith("date") or kind == "date_strict":
+            message = f"{shown} is not a valid date; write it as YYYY-MM-DD"
         elif kind == "value_error":
             message = str(err.get("ctx", {}).get("error", err["msg"]))
+            if not loc and message.startswith("info_type"):
+                dotted = "info_type"
+                from .vocabulary import InfoType
+
+                if "required" in message:
+                    allowed = [w.value for w in InfoType]
         else:
-            message = err["msg"]
+            message = f"{err['msg']} (got {shown})"
         out.append(FieldError(dotted, message, given, allowed, suggestion))
     # Several union branches can report the same field: keep the first of each.
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     unique = []
     for e in out:
-        key = (e.field, e.message)
-        if key not in seen:
-            seen.add(key)
+        if e.field not in seen:
+            seen.add(e.field)
             unique.append(e)
     return RequestError(unique)
 
@@ -187,15 +221,20 @@ def parse_request(data: Any) -> "Request":
     if isinstance(data, Request):
         return data
     if isinstance(data, (bytes, str)):
-        if len(data) > MAX_REQUEST_BYTES:
-            raise RequestError([FieldError("request", f"request is {len(data)} bytes; the limit is {MAX_REQUEST_BYTES}")])
+        size = len(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+        if size > MAX_REQUEST_BYTES:
+            raise RequestError([FieldError("request", f"request is {size} bytes; the limit is {MAX_REQUEST_BYTES}")])
         try:
             data = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise RequestError([FieldError("request", f"not valid JSON: {exc}")]) from None
+        except RecursionError:
+            raise RequestError([FieldError("request", "JSON nested too deeply")]) from None
     if not isinstance(data, dict):
         raise RequestError([FieldError("request", f"a request is a JSON object, not {type(data).__name__}")])
     try:
         return Request.model_validate(data)
     except ValidationError as exc:
         raise explain_validation_error(Request, exc) from None
+    except RecursionError:
+        raise RequestError([FieldError("request", "request nested too deeply")]) from None

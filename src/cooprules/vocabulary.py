@@ -14,7 +14,7 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 
 class Word(str, Enum):
@@ -195,6 +195,16 @@ MAX_YEARS_AGO = 120
 MAX_HOURS_HELD = 24 * 366
 
 
+def _date_text_or_date(value: object) -> object:
+    """Dates come as YYYY-MM-DD text (or date objects from YAML), never as numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_date_text_or_date)]
+
+
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
@@ -254,7 +264,7 @@ class Context(_Closed):
     info_publicly_available: StrictBool | None = None
     exigent_circumstances: StrictBool | None = None
     hours_held_past_release: Hours | None = None
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class Request(_Closed):

@@ -12,6 +12,7 @@ the same decisions (the tests check this).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any, Iterable
 
 import cel
@@ -22,7 +23,7 @@ from ..errors import FieldError, RequestError, parse_request
 from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome, Request
 from .explain import summarize
 from .layers import Plan, build_plan
-from .partial import NO_PENDING_CHARGE, combinations, fill
+from .partial import NO_PENDING_CHARGE, explore
 from .resolve import Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
@@ -223,57 +224,58 @@ class Engine:
 
     def _partial(self, req: Request, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None],
                  unknown: list, day: dt.date) -> Decision:
-        conditions = [cp.condition for cp in unknown]
-        given = set()
-        for root in ("subject", "context", "responder"):
-            given.update(f"{root}.{k}" for k in act.get(root, {}))
-        facts = sorted({f for c in conditions for f in c.facts if f not in given})
-        combos, _complete = combinations(facts, conditions)
+        given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
+        missing = sorted({f for cp in unknown for f in cp.condition.facts if f not in given})
+        groups = explore(unknown, missing, act)
         entity = req.responder.entity.value
-        results: list[tuple[list[str], Resolved]] = []
-        for combo in combos:
-            filled = fill(act, facts, [v for _, v in combo])
-            ctx = _context(filled)
-            local = dict(applies)
-            for cp in unknown:
-                value = cp.condition.evaluate(ctx)
-                local[cp.id] = bool(value)
-            results.append(([label for label, _ in combo], resolve(plan, local, entity)))
-        base = resolve(plan, applies, entity)  # trace with undetermined provisions marked
-        outcomes = {r.outcome for _, r in results}
-        trace = [t.model_copy(update={"verdict": "undetermined"})
-                 if any(p.applies is None for p in t.provisions if not p.reason.startswith(("not in force", "enjoined", "repealed", "not applied")))
-                 else t for t in base.trace]
-        duties = _common([r.duties for _, r in results], key=lambda d: (d.text, d.cite))
-        contested = _union([r.contested for _, r in results], key=lambda c: c.id)
-        if len(outcomes) == 1:
-            first = results[0][1]
-            cites = _common([r.citations for _, r in results], key=lambda c: c.id) or first.citations
-            res = Resolved(first.outcome, cites, duties, trace, contested, first.conflicts)
-            return self._decision(req, res, day)
+        resolved: dict[tuple, Resolved] = {}
+
+        def outcome_of(choice: tuple[tuple[bool, ...], ...]) -> Resolved:
+            if choice not in resolved:
+                local = dict(applies)
+                for group, vector in zip(groups, choice):
+                    local.update(zip(group.ids, vector))
+                resolved[choice] = resolve(plan, local, entity)
+            return resolved[choice]
+
+        choices = list(itertools.product(*[list(g.vectors) for g in groups]))
+        results = [outcome_of(c) for c in choices]
+        outcomes = {r.outcome for r in results}
+        incomplete = not all(g.complete for g in groups)
+        trace = resolve(plan, applies, entity).trace  # undetermined provisions marked as such
+        duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
+        contested = _union([r.contested for r in results], key=lambda c: c.id)
+        if len(outcomes) == 1 and not incomplete:
+            first = results[0]
+            cites = _common([r.citations for r in results], key=lambda c: c.id) or first.citations
+            return self._decision(req, Resolved(first.outcome, cites, duties, trace, contested, first.conflicts), day)
         depends: list[MissingFact] = []
-        for i, fact in enumerate(facts):
-            per_value: dict[str, set[Outcome]] = {}
-            for labels, r in results:
-                per_value.setdefault(labels[i], set()).add(r.outcome)
-            if len({frozenset(v) for v in per_value.values()}) > 1:
-                depends.append(MissingFact(fact=fact, values=[
-                    FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
-        if not depends:  # the facts matter only jointly: list them all
-            for i, fact in enumerate(facts):
-                per_value = {}
-                for labels, r in results:
-                    per_value.setdefault(labels[i], set()).add(r.outcome)
-                depends.append(MissingFact(fact=fact, values=[
-                    FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
-        alternatives = []
-        cites_all = []
-        seen: set[str] = set()
+        for gi, group in enumerate(groups):
+            others = [list(g.vectors) for j, g in enumerate(groups) if j != gi]
+            for fact in group.facts:
+                per_value: dict[str, set[Outcome]] = {}
+                for (f, label), vectors in group.by_value.items():
+                    if f != fact:
+                        continue
+                    found = per_value.setdefault(label, set())
+                    for vec in vectors:
+                        for rest in itertools.product(*others):
+                            choice = list(rest)
+                            choice.insert(gi, vec)
+                            found.add(outcome_of(tuple(choice)).outcome)
+                if len({frozenset(v) for v in per_value.values()}) > 1 or len(group.facts) == 1 or incomplete:
+                    depends.append(MissingFact(fact=fact, values=[
+                        FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
+        if not depends:  # the facts matter only jointly
+            depends = [MissingFact(fact=f, values=[]) for g in groups for f in g.facts]
+        alternatives, cites_all, seen = [], [], set()
         for outcome in sorted(outcomes, key=_order):
-            labels, r = next((lab, r) for lab, r in results if r.outcome is outcome)
-            alternatives.append(Alternative(outcome=outcome, example=dict(zip(facts, labels)),
-                                            citations=[c.id for c in r.citations]))
-            for c in r.citations:
+            choice, res = next((c, r) for c, r in zip(choices, results) if r.outcome is outcome)
+            example: dict[str, str] = {}
+            for group, vec in zip(groups, choice):
+                example.update(group.vectors[vec])
+            alternatives.append(Alternative(outcome=outcome, example=example, citations=[c.id for c in res.citations]))
+            for c in res.citations:
                 if c.id not in seen:
                     seen.add(c.id)
                     cites_all.append(c)

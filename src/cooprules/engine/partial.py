@@ -11,13 +11,14 @@ The answer is ``conditional`` only if the combinations disagree.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..corpus.conditions import Condition
 from ..vocabulary import Agreement287g, Location, OffenceCategory, Purpose, Role
 
-#: The most combinations tried for one request; past this the first ones are used.
-MAX_COMBINATIONS = 4096
+#: The most value combinations tried within one group of conditions that share facts.
+MAX_COMBINATIONS = 200_000
 
 _ENUMS = {
     "subject.role": Role,
@@ -73,16 +74,80 @@ def candidates(fact: str, conditions: list[Condition]) -> list[tuple[str, Any]]:
     raise ValueError(f"no candidate values for fact {fact}")  # pragma: no cover - facts are closed
 
 
-def combinations(facts: list[str], conditions: list[Condition]) -> tuple[list[list[tuple[str, Any]]], bool]:
-    """Every combination of candidate values for ``facts`` (at most MAX_COMBINATIONS).
-    Returns (combinations, complete) where each combination lists (label, value) in
-    the order of ``facts``."""
-    options = [candidates(f, conditions) for f in facts]
-    total = 1
-    for o in options:
-        total *= len(o)
-    combos = list(itertools.islice(itertools.product(*options), MAX_COMBINATIONS))
-    return [list(c) for c in combos], total <= MAX_COMBINATIONS
+@dataclass
+class Group:
+    """Undetermined provisions that share missing facts, explored together.
+
+    ``vectors``: each realisable tuple of truth values of ``ids`` -> an example
+    assignment (fact -> value label) that gives it; ``by_value``: (fact, label) -> the
+    truth tuples that value allows.
+    """
+
+    ids: list[str]
+    facts: list[str]
+    vectors: dict[tuple[bool, ...], dict[str, str]] = field(default_factory=dict)
+    by_value: dict[tuple[str, str], set[tuple[bool, ...]]] = field(default_factory=dict)
+    complete: bool = True
+
+
+def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> list[Group]:
+    """Split the undetermined provisions into groups linked by the missing facts they
+    read, and within each group try every combination of candidate values, evaluating
+    each condition once per combination of the facts *it* reads.
+
+    ``unknown``: CompiledProvisions whose condition was undetermined; ``missing``: the
+    optional facts the request lacks; ``activation``: the request as CEL sees it.
+    Returns the groups; the answer depends only on the truth tuples they realise, so
+    the groups' tuples are combined rather than every value of every fact.
+    """
+    reads = {cp.id: [f for f in missing if f in cp.condition.facts] for cp in unknown}
+    by_id = {cp.id: cp for cp in unknown}
+    parent = {cp.id: cp.id for cp in unknown}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    owner: dict[str, str] = {}
+    for cp in unknown:
+        for f in reads[cp.id]:
+            if f in owner:
+                parent[find(cp.id)] = find(owner[f])
+            else:
+                owner[f] = cp.id
+    members: dict[str, list[str]] = {}
+    for cp in unknown:
+        members.setdefault(find(cp.id), []).append(cp.id)
+    conditions = [cp.condition for cp in unknown]
+    groups = []
+    truth: dict[tuple, bool] = {}
+    for ids in members.values():
+        facts = sorted({f for i in ids for f in reads[i]})
+        group = Group(ids, facts)
+        options = [candidates(f, conditions) for f in facts]
+        total = 1
+        for o in options:
+            total *= len(o)
+        group.complete = total <= MAX_COMBINATIONS
+        for combo in itertools.islice(itertools.product(*options), MAX_COMBINATIONS):
+            values = dict(zip(facts, combo))
+            vector = []
+            for i in ids:
+                own = reads[i]
+                key = (i, tuple(values[f][0] for f in own))
+                if key not in truth:
+                    filled = fill(activation, own, [values[f][1] for f in own])
+                    truth[key] = bool(by_id[i].condition.evaluate(filled))
+                vector.append(truth[key])
+            vec = tuple(vector)
+            if vec not in group.vectors:
+                group.vectors[vec] = {f: values[f][0] for f in facts}
+            for f in facts:
+                group.by_value.setdefault((f, values[f][0]), set()).add(vec)
+        groups.append(group)
+    return groups
 
 
 def fill(activation: dict[str, Any], facts: list[str], values: list[Any]) -> dict[str, Any]:

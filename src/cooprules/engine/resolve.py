@@ -161,6 +161,11 @@ def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
                 reason, stood = "applies", True
             rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
                                        applies=value, stood=stood, reason=reason))
+            if value and p.status is Status.contested and not defeater[cp.id]:
+                why = ("applies to this request and is under litigation" if stood else
+                       "applies to this request but is overridden here; it is under litigation")
+                contested.append(Contested(id=p.id, cite=p.cite, status=p.status.value, reason=why,
+                                           litigation=_litigation(cp)))
             if stood and value:
                 for d in p.duties:
                     if d.trigger == "request_received" or goes_ahead:
@@ -168,10 +173,7 @@ def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
                         if key not in seen_duties:
                             seen_duties.add(key)
                             duties.append(Duty(text=d.text, cite=d.cite, provision_id=p.id, trigger=d.trigger))
-                if p.status is Status.contested:
-                    contested.append(Contested(id=p.id, cite=p.cite, status=p.status.value,
-                                               reason="applies to this request and is under litigation",
-                                               litigation=_litigation(cp)))
+
         for item in layer.inactive:
             p = item.provision.provision
             rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
@@ -190,6 +192,8 @@ def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
                 contested.append(Contested(id=p.id, cite=p.cite, status="binding_disputed",
                                            reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
                                            litigation=_litigation(cp)))
+        if any(applies.get(cp.id) is None for cp in layer.active):
+            verdict, how = "undetermined", "depends on facts not given: " + how
         trace.append(LayerTrace(layer=layer.name, jurisdiction=layer.jurisdiction, name=layer.title,
                                 verdict=verdict, combination=how, provisions=rows))
     cites = [citation(cp) for cp in _unique(support)] if outcome is not Outcome.no_rule else []

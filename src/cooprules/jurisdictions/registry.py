@@ -436,6 +436,8 @@ class Registry:
             if m_value.real_quick_ratio() >= cutoff and m_value.quick_ratio() >= cutoff:
                 r = m_value.ratio() * (0.97 if _kind(c_id) == kind else 0.93)
                 best = max(best, r)
+            if _kind(c_id) != kind:
+                best *= 0.9  # an id of the kind asked for beats a near name of another kind
             if best >= cutoff:
                 scored.append((-best, _kind_rank(c_id), c_id))
         scored.sort()
