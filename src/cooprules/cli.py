@@ -313,6 +313,11 @@ def test_scenarios(path: Path = typer.Argument(Path("tests/scenarios"), help="A 
     raise typer.Exit(1 if failed else 0)
 
 
+from .cli_frontends import register as _register_frontends  # noqa: E402
+
+_register_frontends(app)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

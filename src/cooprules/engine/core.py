@@ -242,12 +242,23 @@ class Engine:
         results = [outcome_of(c) for c in choices]
         outcomes = {r.outcome for r in results}
         incomplete = not all(g.complete for g in groups)
-        trace = resolve(plan, applies, entity).trace  # undetermined provisions marked as such
+        trace = resolve(plan, applies, entity, frozenset(missing)).trace  # undetermined ones marked
+        for i, layer in enumerate(trace):  # a layer is undetermined only if the missing facts move it
+            verdicts = {(r.trace[i].verdict, r.trace[i].combination) for r in results}
+            if len(verdicts) == 1:
+                verdict, how = verdicts.pop()
+                trace[i] = layer.model_copy(update={"verdict": verdict, "combination": how})
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
         contested = _union([r.contested for r in results], key=lambda c: c.id)
         if len(outcomes) == 1 and not incomplete:
             first = results[0]
-            cites = _common([r.citations for r in results], key=lambda c: c.id) or first.citations
+            # The answer is the same whatever the missing facts. It rests on the provisions
+            # that carry it in some case and whose own condition is decided by the facts
+            # given (the state ban on release dates, which a missing fact might lift, and
+            # the city ban that holds in every case); not on ones that apply only under
+            # facts nobody gave.
+            cites = [c for c in _union([r.citations for r in results], key=lambda c: c.id)
+                     if applies.get(c.id) is True] or first.citations
             return self._decision(req, Resolved(first.outcome, cites, duties, trace, contested, first.conflicts), day)
         depends: list[MissingFact] = []
         for gi, group in enumerate(groups):

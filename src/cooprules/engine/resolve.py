@@ -74,9 +74,10 @@ def _strength(effects: set[Effect]) -> str:
     return "silent"
 
 
-def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
+def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] = frozenset()) -> Resolved:
     """Resolve a plan given every condition's value (True/False; None is treated as
-    not applying and reported as undetermined). Returns a :class:`Resolved`."""
+    not applying and reported as undetermined, naming the ``missing`` facts it reads).
+    Returns a :class:`Resolved`."""
     by_id = {cp.id: cp for layer in plan.layers for cp in layer.active}
     defeater = _defeaters(plan, applies)
     standing_effect: str | None = None  # required / prohibited / permitted / conflict
@@ -145,7 +146,8 @@ def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
             p = cp.provision
             value = applies.get(cp.id)
             if value is None:
-                reason, stood = "undetermined: reads facts the request did not give (" + ", ".join(sorted(cp.condition.facts)) + ")", False
+                lacking = sorted(cp.condition.facts & missing) or sorted(cp.condition.facts)
+                reason, stood = "undetermined: turns on facts not given (" + ", ".join(lacking) + ")", False
             elif not value:
                 reason, stood = "condition not met", False
             elif defeater[cp.id]:
@@ -192,8 +194,8 @@ def resolve(plan: Plan, applies: Applies, entity: str) -> Resolved:
                 contested.append(Contested(id=p.id, cite=p.cite, status="binding_disputed",
                                            reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
                                            litigation=_litigation(cp)))
-        if any(applies.get(cp.id) is None for cp in layer.active):
-            verdict, how = "undetermined", "depends on facts not given: " + how
+        if any(applies.get(cp.id) is None and cp.provision.effect is not None for cp in layer.active):
+            verdict, how = "undetermined", "depends on facts not given"  # partial evaluation refines this
         trace.append(LayerTrace(layer=layer.name, jurisdiction=layer.jurisdiction, name=layer.title,
                                 verdict=verdict, combination=how, provisions=rows))
     cites = [citation(cp) for cp in _unique(support)] if outcome is not Outcome.no_rule else []
