@@ -113,22 +113,16 @@ def check(case: Case, decision: Decision) -> list[str]:
     problems = []
     if decision.outcome.value != exp["outcome"]:
         problems.append(f"outcome {decision.outcome.value}, expected {exp['outcome']}")
-    cited = {c.id for c in decision.citations}
-    missing = [c for c in exp.get("citations") or [] if c not in cited]
-    if missing:
-        problems.append(f"citations lack {missing} (cited: {sorted(cited)})")
-    duty_ids = {d.provision_id for d in decision.duties}
-    missing = [d for d in exp.get("duties") or [] if d not in duty_ids]
-    if missing:
-        problems.append(f"duties lack {missing} (duties from: {sorted(duty_ids)})")
-    facts = {m.fact for m in decision.depends_on}
-    missing = [f for f in exp.get("depends_on") or [] if f not in facts]
-    if missing:
-        problems.append(f"depends_on lacks {missing} (depends on: {sorted(facts)})")
-    disputed = {c.id for c in decision.contested}
-    missing = [c for c in exp.get("contested") or [] if c not in disputed]
-    if missing:
-        problems.append(f"contested lacks {missing} (contested: {sorted(disputed)})")
+    present = {
+        "citations": {c.id for c in decision.citations},
+        "duties": {d.provision_id for d in decision.duties},
+        "depends_on": {m.fact for m in decision.depends_on},
+        "contested": {c.id for c in decision.contested},
+    }
+    for key, found in present.items():
+        lacking = [x for x in exp.get(key) or [] if x not in found]
+        if lacking:
+            problems.append(f"{key} lacks {lacking} (has: {sorted(found)})")
     for layer, verdict in (exp.get("layers") or {}).items():
         got = [t.verdict for t in decision.trace if t.layer == layer]
         if got != [verdict]:

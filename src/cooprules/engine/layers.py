@@ -20,10 +20,12 @@ from ..vocabulary import Action, Entity
 
 @dataclass(frozen=True)
 class Inactive:
-    """A provision of the chain that does not count on this date, and why."""
+    """A provision of the chain that does not count on this date, and why: ``kind`` is
+    ``dates`` (not in force on the date), ``enjoined`` or ``repealed``."""
 
     provision: CompiledProvision
     reason: str
+    kind: str
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Plan:
         for layer in self.layers:
             out.extend(layer.active)
             out.extend(layer.disputed)
-            out.extend(i.provision for i in layer.inactive if i.provision.provision.status is Status.enjoined and i.reason.startswith("enjoined"))
+            out.extend(i.provision for i in layer.inactive if i.kind == "enjoined")
         return out
 
 
@@ -110,11 +112,11 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
                     continue
                 if not p.in_force_on(day):
                     span = f"{p.effective_from}" + (f" to {p.effective_to}" if p.effective_to else " on")
-                    layer.inactive.append(Inactive(cp, f"not in force on this date (in force {span})"))
+                    layer.inactive.append(Inactive(cp, f"not in force on this date (in force {span})", "dates"))
                 elif p.status is Status.enjoined:
-                    layer.inactive.append(Inactive(cp, "enjoined: left out of the answer"))
+                    layer.inactive.append(Inactive(cp, "enjoined: left out of the answer", "enjoined"))
                 elif p.status is Status.repealed:
-                    layer.inactive.append(Inactive(cp, "repealed: left out of the answer"))
+                    layer.inactive.append(Inactive(cp, "repealed: left out of the answer", "repealed"))
                 else:
                     layer.active.append(cp)
             layers.append(layer)

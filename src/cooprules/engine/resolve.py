@@ -180,7 +180,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] =
             p = item.provision.provision
             rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
                                        applies=applies.get(p.id), stood=False, reason=item.reason))
-            if p.status is Status.enjoined and item.reason.startswith("enjoined") and applies.get(p.id):
+            if item.kind == "enjoined" and applies.get(p.id):
                 contested.append(Contested(id=p.id, cite=p.cite, status="enjoined",
                                            reason="would apply to this request but is enjoined, so it is left out",
                                            litigation=_litigation(item.provision)))

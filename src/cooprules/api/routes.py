@@ -1,0 +1,197 @@
+"""The ``/v1`` endpoints: decisions (one and batch), provisions, jurisdictions, health.
+
+Endpoints format what the engine answers; they decide no law. Request facts are
+logged only when the operator turns request logging on (``app.state.log_requests``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError
+from ..vocabulary import Decision
+from .body import TooLarge, read_bounded
+from .errors import error_body, error_response, request_error_response
+from .schemas import BatchResult, ErrorBody, Health, JurisdictionHit, ProvisionOut
+
+#: Most requests in one batch.
+MAX_BATCH = 100
+#: Largest batch body (bytes).
+MAX_BATCH_BYTES = MAX_BATCH * MAX_REQUEST_BYTES
+#: Most jurisdictions one search returns.
+MAX_SEARCH = 50
+#: Serialised decisions kept (the engine caches decisions; their JSON is cached here).
+JSON_CACHE_LIMIT = 50_000
+
+requests_log = logging.getLogger("cooprules.requests")
+router = APIRouter(prefix="/v1", tags=["v1"])
+
+_ERRORS = {422: {"model": ErrorBody, "description": "Invalid request: names the field and the allowed values"},
+           413: {"model": ErrorBody, "description": "Body too large"}}
+
+
+def _engine(request: Request):
+    return request.app.state.engine
+
+
+_json_cache: dict[int, tuple[Decision, bytes]] = {}
+
+
+def decision_json(decision: Decision) -> bytes:
+    """The JSON of ``decision``, serialised once per decision object."""
+    hit = _json_cache.get(id(decision))
+    if hit is not None and hit[0] is decision:
+        return hit[1]
+    data = decision.model_dump_json().encode()
+    if len(_json_cache) >= JSON_CACHE_LIMIT:
+        _json_cache.clear()
+    _json_cache[id(decision)] = (decision, data)
+    return data
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RequestError([FieldError("as_of", f"{text!r} is not a date; write it as YYYY-MM-DD", text)]) from None
+
+
+def _log(request: Request, payload: Any) -> None:
+    if request.app.state.log_requests:
+        requests_log.info("%s %s %s", request.method, request.url.path,
+                          payload if isinstance(payload, str) else json.dumps(payload, default=str)[:20_000])
+
+
+_DECISION_BODY = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}}
+
+
+@router.post("/decisions", response_model=Decision, responses=_ERRORS,  # type: ignore[arg-type]
+             openapi_extra={"requestBody": _DECISION_BODY},
+             summary="Answer one request: may we, must we, or must we not?")
+async def decide(request: Request, as_of: str | None = Query(None, description="Apply the law of this date (YYYY-MM-DD); default: the request's context.date, else today.")) -> Response:
+    """One request in the vocabulary (VOCABULARY.md) in, one Decision out.
+
+    The body is at most 16 KiB of JSON (413 beyond). A request that does not fit the
+    vocabulary, or names an unknown jurisdiction, gets 422 naming the field, the value
+    given, the allowed values and the nearest valid word.
+    """
+    try:
+        body = await read_bounded(request, MAX_REQUEST_BYTES)
+        day = _as_of(as_of)
+        _log(request, body.decode("utf-8", "replace"))
+        decision = _engine(request).evaluate(body, day)
+    except TooLarge as exc:
+        return error_response(413, "request", str(exc))
+    except RequestError as exc:
+        return request_error_response(exc)
+    return Response(decision_json(decision), media_type="application/json")
+
+
+@router.post("/decisions/batch", response_model=BatchResult, responses=_ERRORS,  # type: ignore[arg-type]
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["requests"], "additionalProperties": False,
+                 "properties": {"requests": {"type": "array", "maxItems": MAX_BATCH,
+                                             "items": {"$ref": "#/components/schemas/Request"}},
+                                "as_of": {"type": "string", "format": "date"}}}}}}},
+             summary=f"Answer up to {MAX_BATCH} requests")
+async def decide_many(request: Request) -> Response:
+    """``{"requests": [request, ...], "as_of"?: "YYYY-MM-DD"}`` with at most 100
+    requests (413 beyond, or beyond 1.6 MB). Answers ``{"results": [...]}`` in the same
+    order: each item is ``{"index", "decision"}`` or ``{"index", "error"}`` (the error
+    shape of a 422), so one bad request does not spoil the others.
+    """
+    try:
+        body = await read_bounded(request, MAX_BATCH_BYTES)
+    except TooLarge as exc:
+        return error_response(413, "request", str(exc))
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return error_response(422, "request", f"not valid JSON: {exc}")
+    if not isinstance(data, dict) or not isinstance(data.get("requests"), list):
+        return error_response(422, "requests", 'the body is {"requests": [request, ...], "as_of"?: "YYYY-MM-DD"}')
+    unknown = sorted(set(data) - {"requests", "as_of"})
+    if unknown:
+        return error_response(422, unknown[0], f"unknown field '{unknown[0]}'", allowed=["requests", "as_of"])
+    items = data["requests"]
+    if len(items) > MAX_BATCH:
+        return error_response(413, "requests", f"{len(items)} requests; the limit is {MAX_BATCH} per batch")
+    try:
+        day = _as_of(data.get("as_of") if isinstance(data.get("as_of"), str) or data.get("as_of") is None
+                     else str(data.get("as_of")))
+    except RequestError as exc:
+        return request_error_response(exc)
+    _log(request, data)
+    results = _engine(request).evaluate_many(items, day)
+    parts = []
+    for i, item in enumerate(results):
+        if isinstance(item, RequestError):
+            parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
+        else:
+            parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item)))
+    return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json")
+
+
+@router.get("/provisions/{provision_id}", response_model=ProvisionOut,
+            responses={404: {"model": ErrorBody, "description": "No provision with this id"}},
+            summary="One provision: citation, source, condition, exceptions, duties")
+def provision(provision_id: str, request: Request) -> Any:
+    """The provision with this id (as in a Decision's citations and trace), with the
+    layer it forms and its file under ``rules/``. 404 names the nearest id."""
+    corpus = _engine(request).corpus
+    try:
+        cp = corpus.get(provision_id)
+    except KeyError:
+        from ..errors import did_you_mean
+
+        guess = did_you_mean(provision_id, corpus.provisions)
+        return error_response(404, "provision_id", f"no provision '{provision_id}'", given=provision_id,
+                              suggestion=guess)
+    data = cp.provision.model_dump(mode="json")
+    data.update(layer=cp.layer, file=f"rules/{cp.file}", agency=cp.agency)
+    return JSONResponse(data)
+
+
+@router.get("/jurisdictions", response_model=list[JurisdictionHit], responses={422: {"model": ErrorBody}},
+            summary="Find jurisdictions (OCD-IDs) by name")
+def jurisdictions(request: Request,
+                  q: str | None = Query(None, max_length=200, description="Name or part of an OCD-ID; leave out to list the jurisdictions with encoded law."),
+                  limit: int = Query(20, ge=1, le=MAX_SEARCH)) -> Any:
+    """Matches best first: ``[{ocd_id, name, kind, state, encoded_law}]``.
+    ``encoded_law`` says whether the corpus has a folder of this lawmaker's own law
+    (federal and state law apply everywhere)."""
+    engine = _engine(request)
+    folders = engine.corpus.folders
+    if q is None or not q.strip():
+        found = [engine.registry.get(i) for i in sorted(folders) if _known(engine, i)][:limit]
+    else:
+        found = engine.registry.search(q, limit=limit)
+    return JSONResponse([{"ocd_id": j.ocd_id, "name": j.name, "kind": j.kind, "state": j.state,
+                          "encoded_law": j.ocd_id in folders} for j in found])
+
+
+def _known(engine, ocd_id: str) -> bool:
+    try:
+        engine.registry.get(ocd_id)
+        return True
+    except Exception:
+        return False
+
+
+@router.get("/health", response_model=Health, summary="Liveness and the corpus in use")
+def health(request: Request) -> Any:
+    """``{"status": "ok", "corpus_version", "provisions", "jurisdictions_with_law"}``."""
+    corpus = _engine(request).corpus
+    return JSONResponse({"status": "ok", "corpus_version": corpus.version, "provisions": len(corpus.provisions),
+                         "jurisdictions_with_law": len(corpus.folders)})
+
+
+__all__ = ["MAX_BATCH", "MAX_BATCH_BYTES", "router", "decision_json", "error_body"]
