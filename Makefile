@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: example test lint bench setup clean
 
 $(STAMP): pyproject.toml
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

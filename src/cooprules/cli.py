@@ -13,21 +13,20 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .errors import FieldError, RequestError, parse_request
+from . import render
+from .errors import FieldError, RequestError, did_you_mean
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
 )
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="May we, must we, or must we not? Cooperation with federal immigration enforcement, as code.")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 EXAMPLE = Path(__file__).parent / "examples" / "san_diego_sheriff_detainer.json"
 
-_COLOURS = {"prohibited": "bold red", "required": "bold blue", "permitted": "bold green",
-            "conditional": "bold yellow", "no_rule": "bold magenta", "conflict": "bold magenta"}
 
 
 def _engine():
@@ -36,16 +35,45 @@ def _engine():
     return default_engine()
 
 
+def _words_of(enum) -> str:
+    return ", ".join(e.value for e in enum)
+
+
 def _parse_offence(text: str, flag: str) -> tuple[str, str]:
     head, _, tail = text.partition(":")
     allowed = [c.value for c in OffenceCategory]
     if head not in allowed:
-        raise RequestError([FieldError(flag, f"'{head}' is not an offence category", head, allowed)])
+        raise RequestError([FieldError(flag, f"'{head}' is not an offence category", head, allowed,
+                                       did_you_mean(head, allowed))])
     return head, tail
 
 
+def _convictions(texts: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for text in texts:
+        cat, years = _parse_offence(text, "--conviction")
+        try:
+            value = float(years)
+        except ValueError:
+            raise RequestError([FieldError("--conviction", "write CATEGORY:YEARS_AGO, e.g. violent_felony:4", text)]) from None
+        out.append({"category": cat, "years_ago": int(value) if value.is_integer() else value})
+    return out
+
+
+def _pending(text: str) -> dict[str, Any]:
+    cat, finding = _parse_offence(text, "--pending-charge")
+    if finding not in ("", "pc", "nopc"):
+        raise RequestError([FieldError("--pending-charge", "after the category write :pc (a magistrate found "
+                                       "probable cause) or :nopc (not found), or nothing if unknown",
+                                       text, ["pc", "nopc"])])
+    return {"category": cat, **({"probable_cause_determined": finding == "pc"} if finding else {})}
+
+
 def build_request(**f: Any) -> dict[str, Any]:
-    """Turn ``ask``'s flags into a request dict (unknown facts left out)."""
+    """Turn ``ask``'s flags into a request dict (facts not given are left out, so the
+    engine treats them as unknown). Raises RequestError for malformed or conflicting
+    flags; vocabulary words are checked by :func:`cooprules.parse_request`, which
+    names the allowed words and the nearest one."""
     req: dict[str, Any] = {
         "responder": {"jurisdiction": f["jurisdiction"], "entity": f["entity"]},
         "requester": f["requester"], "action": f["action"], "instrument": f["instrument"],
@@ -56,31 +84,21 @@ def build_request(**f: Any) -> dict[str, Any]:
         req["info_type"] = f["info_type"]
     if f["attachment"]:
         req["attachments"] = list(f["attachment"])
-    subject: dict[str, Any] = {}
-    for name in ("role", "minor", "registered_sex_offender", "federal_felony_warrant", "final_removal_order",
-                 "previously_removed", "consent_given"):
-        if f[name] is not None:
-            subject[name] = f[name]
+    subject: dict[str, Any] = {name: f[name] for name in (
+        "role", "minor", "registered_sex_offender", "federal_felony_warrant", "final_removal_order",
+        "previously_removed", "consent_given") if f[name] is not None}
+    for none_flag, flag in (("no_convictions", "conviction"), ("no_pending_charge", "pending_charge")):
+        if f[none_flag] and f[flag]:
+            raise RequestError([FieldError("--" + none_flag.replace("_", "-"), f"cannot be combined with --{flag.replace('_', '-')}")])
     if f["no_convictions"] or f["conviction"]:
-        convictions = []
-        for text in f["conviction"] or []:
-            cat, years = _parse_offence(text, "--conviction")
-            try:
-                convictions.append({"category": cat, "years_ago": float(years) if "." in years else int(years)})
-            except ValueError:
-                raise RequestError([FieldError("--conviction", "write CATEGORY:YEARS_AGO, e.g. violent_felony:4", text)]) from None
-        subject["convictions"] = convictions
+        subject["convictions"] = _convictions(f["conviction"] or [])
     if f["no_pending_charge"]:
         subject["pending_charge"] = "none"
     elif f["pending_charge"]:
-        cat, pc = _parse_offence(f["pending_charge"], "--pending-charge")
-        subject["pending_charge"] = {"category": cat, **({"probable_cause_determined": pc == "pc"} if pc else {})}
-    context: dict[str, Any] = {}
-    for name in ("location", "purpose", "info_publicly_available", "exigent_circumstances", "hours_held_past_release"):
-        if f[name] is not None:
-            context[name] = f[name]
-    if f["date"]:
-        context["date"] = f["date"]
+        subject["pending_charge"] = _pending(f["pending_charge"])
+    context: dict[str, Any] = {name: f[name] for name in (
+        "location", "purpose", "info_publicly_available", "exigent_circumstances", "hours_held_past_release", "date")
+        if f[name] is not None}
     if subject:
         req["subject"] = subject
     if context:
@@ -88,41 +106,41 @@ def build_request(**f: Any) -> dict[str, Any]:
     return req
 
 
-def _words(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
-
-
 @app.command()
 def ask(
-    jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="OCD-ID of the responder's government."),
-    entity: Entity = typer.Option(..., "--entity", "-e", help="Kind of office asked."),
-    requester: Requester = typer.Option(Requester.ice_ero, help="Who asks."),
-    action: Action = typer.Option(..., "--action", "-a", help="What is asked."),
-    instrument: Instrument = typer.Option(..., "--instrument", "-i", help="On what paper."),
-    info_type: Optional[InfoType] = typer.Option(None, help="With --action information_sharing."),
-    attachment: Optional[list[Instrument]] = typer.Option(None, help="Further papers attached (repeatable)."),
-    agreement_287g: Optional[Agreement287g] = typer.Option(None, "--agreement-287g", help="The responder's 287(g) agreement."),
-    role: Optional[Role] = typer.Option(None, help="The person's role."),
+    jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="OCD-ID of the responder's government "
+                                     "(find it with: cooprules jurisdictions --search NAME)."),
+    entity: str = typer.Option(..., "--entity", "-e", help=f"Kind of office asked: {_words_of(Entity)}."),
+    requester: str = typer.Option("ice_ero", help=f"Who asks: {_words_of(Requester)}."),
+    action: str = typer.Option(..., "--action", "-a", help=f"What is asked: {_words_of(Action)}."),
+    instrument: str = typer.Option(..., "--instrument", "-i", help=f"On what paper: {_words_of(Instrument)}."),
+    info_type: Optional[str] = typer.Option(None, help=f"With --action information_sharing: {_words_of(InfoType)}."),
+    attachment: Optional[list[str]] = typer.Option(None, help="A further paper attached (repeatable); words as for --instrument."),
+    agreement_287g: Optional[str] = typer.Option(None, "--agreement-287g", help=f"The responder's 287(g) agreement: {_words_of(Agreement287g)}."),
+    role: Optional[str] = typer.Option(None, help=f"The person's role: {_words_of(Role)}."),
     minor: Optional[bool] = typer.Option(None, "--minor/--adult"),
-    conviction: Optional[list[str]] = typer.Option(None, help="CATEGORY:YEARS_AGO, repeatable (e.g. violent_felony:4)."),
+    conviction: Optional[list[str]] = typer.Option(None, help="CATEGORY:YEARS_AGO, repeatable (e.g. violent_felony:4); "
+                                                   f"categories: {_words_of(OffenceCategory)}."),
     no_convictions: bool = typer.Option(False, "--no-convictions", help="The person has no convictions."),
-    pending_charge: Optional[str] = typer.Option(None, help="CATEGORY[:pc|:nopc] (magistrate found probable cause or not)."),
-    no_pending_charge: bool = typer.Option(False, "--no-pending-charge"),
+    pending_charge: Optional[str] = typer.Option(None, help="CATEGORY, CATEGORY:pc (a magistrate found probable cause) "
+                                                 "or CATEGORY:nopc."),
+    no_pending_charge: bool = typer.Option(False, "--no-pending-charge", help="No charge is pending."),
     registered_sex_offender: Optional[bool] = typer.Option(None, "--registered-sex-offender/--not-registered-sex-offender"),
     federal_felony_warrant: Optional[bool] = typer.Option(None, "--federal-felony-warrant/--no-federal-felony-warrant"),
     final_removal_order: Optional[bool] = typer.Option(None, "--final-removal-order/--no-final-removal-order"),
     previously_removed: Optional[bool] = typer.Option(None, "--previously-removed/--not-previously-removed"),
-    consent_given: Optional[bool] = typer.Option(None, "--consent/--no-consent"),
-    location: Optional[Location] = typer.Option(None),
-    purpose: Optional[Purpose] = typer.Option(None),
+    consent_given: Optional[bool] = typer.Option(None, "--consent/--no-consent", help="Written consent of the person (or a student's parent)."),
+    location: Optional[str] = typer.Option(None, help=f"Where: {_words_of(Location)}."),
+    purpose: Optional[str] = typer.Option(None, help=f"Purpose of the request: {_words_of(Purpose)}."),
     info_publicly_available: Optional[bool] = typer.Option(None, "--public/--not-public", help="Is the information already public?"),
     exigent_circumstances: Optional[bool] = typer.Option(None, "--exigent/--not-exigent"),
-    hours_held_past_release: Optional[float] = typer.Option(None, "--hours-held", help="Hours already held past release (business hours)."),
+    hours_held_past_release: Optional[float] = typer.Option(None, "--hours-held", help="Hours already held past release "
+                                                            "(Saturdays, Sundays and holidays excluded)."),
     date: Optional[str] = typer.Option(None, help="Date of the request, YYYY-MM-DD (default today)."),
     as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
 ) -> None:
     """Answer one request: what to do now, the duties, then the law layer by layer."""
-    flags = {k: _words(v) if not isinstance(v, list) else [_words(x) for x in v] for k, v in locals().items() if k != "as_json"}
+    flags = {k: v for k, v in locals().items() if k != "as_json"}
     try:
         decision = _engine().evaluate(build_request(**flags))
     except RequestError as exc:
@@ -154,41 +172,8 @@ def _print_request_error(exc: RequestError) -> None:
 
 
 def print_decision(d: Decision) -> None:
-    """Plain words first, then duties, then the trace with citations."""
-    colour = _COLOURS[d.outcome.value]
-    out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {d.summary}")
-    if d.depends_on:
-        out.print("\n[bold]It depends on:[/bold]")
-        for m in d.depends_on:
-            out.print(f"  {m.fact}:")
-            groups: dict[str, list[str]] = {}
-            for v in m.values:
-                groups.setdefault(" or ".join(o.value for o in v.outcomes), []).append(v.value)
-            for outcomes, values in groups.items():
-                shown = ", ".join(values[:6]) + (f" and {len(values) - 6} more" if len(values) > 6 else "")
-                out.print(f"    → {outcomes}: {shown}")
-    if d.duties:
-        out.print("\n[bold]Duties:[/bold]")
-        for duty in d.duties:
-            when = "on receiving the request" if duty.trigger == "request_received" else "if you go ahead"
-            out.print(f"  • {escape(duty.text)} [dim]({escape(duty.cite)}; {when})[/dim]")
-    if d.citations:
-        out.print("\n[bold]Rests on:[/bold]")
-        for c in d.citations:
-            out.print(f"  • {escape(c.cite)} — {escape(c.title)} [dim]<{escape(c.source)}>[/dim]")
-    if d.contested:
-        out.print("\n[bold]Contested:[/bold]")
-        for c in d.contested:
-            cases = "; ".join(f"{n.case} ({n.court}, {n.date})" for n in c.litigation)
-            out.print(f"  • {c.cite}: {c.reason}" + (f" [dim]{cases}[/dim]" if cases else ""))
-    out.print("\n[bold]Layer by layer:[/bold]")
-    for layer in d.trace:
-        out.print(f"  [bold]{layer.layer}[/bold] {layer.name}: {layer.verdict} — {layer.combination}")
-        for p in layer.provisions:
-            mark = "✓" if p.stood else "·"
-            effect = p.effect.value if p.effect else "duties"
-            out.print(f"    {mark} {escape(p.cite)} {escape('[' + effect + ']')} {escape(p.reason)}")
-    out.print(f"\n[dim]Law as of {d.as_of}; corpus {d.corpus_version}.[/dim]")
+    """Print ``d`` for the terminal (see :func:`cooprules.render.print_decision`)."""
+    render.print_decision(d, out)
 
 
 @app.command()
@@ -235,7 +220,12 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
     try:
         cp = corpus.get(provision_id)
     except KeyError as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
+        wanted = " ".join(provision_id.split()).lower()
+        same = [c.id for c in corpus.provisions.values() if " ".join(c.provision.cite.split()).lower() == wanted]
+        if same:
+            out.print(f"'{escape(provision_id)}' is the citation of: " + ", ".join(same))
+            raise typer.Exit(0)
+        err.print(f"[red]{escape(exc.args[0])}[/red]")
         raise typer.Exit(1)
     p = cp.provision
     out.print(f"[bold]{p.id}[/bold]  {p.cite}\n{p.title}")
@@ -250,11 +240,11 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
     for k, v in rows:
         out.print(f"  [dim]{k:>20}[/dim]  {escape(v)}")
     for d in p.duties:
-        out.print(f"  duty: {d.text} ({d.cite}; {d.trigger})")
+        out.print(f"  duty: {escape(d.text)} ({escape(d.cite)}; {d.trigger})")
     for n in p.litigation:
-        out.print(f"  litigation: {n.case}, {n.court}, {n.date}: {n.note or ''}")
+        out.print(f"  litigation: {escape(render._case(n))}: {escape(n.note or '')}")
     if p.notes:
-        out.print(f"[dim]{p.notes}[/dim]")
+        out.print(f"[dim]{escape(p.notes)}[/dim]")
 
 
 @app.command()
@@ -298,10 +288,16 @@ def test_scenarios(path: Path = typer.Argument(Path("tests/scenarios"), help="A 
     missing facts, through both the single-request and the batch path."""
     from .scenarios import ScenarioError, load_scenarios, run
 
+    if not path.exists():
+        err.print(f"[red]{escape(str(path))}: no such scenario file or folder[/red]")
+        raise typer.Exit(2)
     try:
         cases = load_scenarios(path)
     except ScenarioError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2)
+    if not cases:
+        err.print(f"[red]{escape(str(path))}: no scenario cases found[/red]")
         raise typer.Exit(2)
     results = run(_engine(), cases)
     failed = [r for r in results if not r.passed]
@@ -313,9 +309,11 @@ def test_scenarios(path: Path = typer.Argument(Path("tests/scenarios"), help="A 
     raise typer.Exit(1 if failed else 0)
 
 
+from .cli_analysis import register as _register_analysis  # noqa: E402
 from .cli_frontends import register as _register_frontends  # noqa: E402
 
 _register_frontends(app)
+_register_analysis(app)
 
 
 def main() -> None:  # pragma: no cover

@@ -2,8 +2,124 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Optional
+
 import typer
 
 
 def register(app: typer.Typer) -> None:
-    """Add the front-end commands to ``app`` (filled in by the web front-end work)."""
+    """Add ``serve``, ``card`` and ``train`` to ``app`` (the ``cooprules`` command)."""
+
+    @app.command()
+    def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+              port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+              workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
+              log_requests: bool = typer.Option(False, "--log-requests",
+                                                help="Log every request with its facts (off by default)."),
+              no_web: bool = typer.Option(False, "--no-web", help="Serve the HTTP API only.")) -> None:
+        """Serve the HTTP API (/v1, OpenAPI at /docs), the guided page, training and
+        pocket cards. No request is logged with its facts unless --log-requests."""
+        import os
+
+        import uvicorn
+
+        os.environ["COOPRULES_LOG_REQUESTS"] = "1" if log_requests else "0"
+        os.environ["COOPRULES_WEB"] = "0" if no_web else "1"
+        if log_requests:
+            import logging
+
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        uvicorn.run("cooprules.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    access_log=log_requests, log_level="info" if log_requests else "warning",
+                    server_header=False)
+
+    @app.command()
+    def card(jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="OCD-ID of the office's government."),
+             entity: str = typer.Option(..., "--entity", "-e", help="Kind of office (e.g. school_district)."),
+             lang: str = typer.Option("en", "--lang", help="en or es."),
+             out: Path = typer.Option(Path("card.pdf"), "--out", "-o", help="Where to write the PDF."),
+             date: Optional[str] = typer.Option(None, help="Apply the law of this date (YYYY-MM-DD).")) -> None:
+        """Write a one-page pocket card (PDF): the common requests for this office with
+        the answer, duties and citations for each."""
+        import datetime as dt
+
+        from .cards import render_card
+        from .errors import RequestError
+        from .web.i18n import LANGS
+
+        if lang not in LANGS:
+            typer.echo(f"--lang: '{lang}' is not offered; allowed: {', '.join(LANGS)}", err=True)
+            raise typer.Exit(2)
+        try:
+            day = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            typer.echo(f"--date: '{date}' is not a date; write YYYY-MM-DD", err=True)
+            raise typer.Exit(2)
+        try:
+            pdf = render_card(jurisdiction, entity, lang, as_of=day)
+        except RequestError as exc:
+            for e in exc.errors:
+                typer.echo(f"invalid: {e}", err=True)
+            raise typer.Exit(2)
+        try:
+            out.write_bytes(pdf)
+        except OSError as exc:
+            typer.echo(f"cannot write {out}: {exc}", err=True)
+            raise typer.Exit(2)
+        typer.echo(f"wrote {out} ({len(pdf)} bytes)")
+
+    @app.command()
+    def train(jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j", help="OCD-ID of the office's government."),
+              entity: Optional[str] = typer.Option(None, "--entity", "-e", help="Kind of office."),
+              lang: str = typer.Option("en", "--lang", help="en or es."),
+              count: int = typer.Option(5, min=1, max=20, help="Number of questions."),
+              seed: int = typer.Option(0, help="Which questions (the same seed gives the same quiz).")) -> None:
+        """A quiz from the scenario files for your office: read the situation, choose
+        the answer (1-5), read why; a score at the end. Without an office, list the
+        offices the scenarios cover."""
+        from . import default_engine
+        from . import training as quizzes
+        from .web import labels
+        from .web.i18n import LANGS, gettext_for
+        from .web.summaries import summary
+
+        if lang not in LANGS:
+            typer.echo(f"--lang: '{lang}' is not offered; allowed: {', '.join(LANGS)}", err=True)
+            raise typer.Exit(2)
+        _ = gettext_for(lang)
+        engine = default_engine()
+        if not jurisdiction or not entity:
+            for j, e, n in quizzes.offices():
+                typer.echo(f"{j}  --entity {e}  ({n})")
+            return
+        questions = quizzes.quiz(jurisdiction, entity, count, seed, engine)
+        if not questions:
+            typer.echo(_("No tested situations for this office yet."), err=True)
+            raise typer.Exit(1)
+        right = 0
+        for n, q in enumerate(questions, 1):
+            typer.echo("")
+            typer.echo(_("Question %(n)s of %(total)s") % {"n": n, "total": len(questions)})
+            if lang == "en":
+                typer.echo(q.case.name)
+            for head, text in quizzes.situation(q, engine, _):
+                typer.echo(f"  {head}: {text}")
+            for i, c in enumerate(quizzes.CHOICES, 1):
+                typer.echo(f"  {i}. {_(labels.OUTCOMES[c])}")
+            pick = 0
+            while not 1 <= pick <= len(quizzes.CHOICES):
+                pick = typer.prompt(_("What is the answer?") + f" (1-{len(quizzes.CHOICES)})", type=int)
+            choice = quizzes.CHOICES[pick - 1]
+            if choice == q.answer:
+                right += 1
+                typer.echo(_("Right."))
+            else:
+                typer.echo(_("Not quite. You chose: %(choice)s.") % {"choice": _(labels.OUTCOMES[choice])})
+            typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {summary(q.decision, lang, _)}")
+            for c in q.decision.citations[:4]:
+                typer.echo(f"    {c.cite}: {c.title}")
+        typer.echo("")
+        typer.echo(quizzes.score_line(right, len(questions), _))
+        sys.stdout.flush()

@@ -312,6 +312,7 @@ class Citation(_Closed):
     source: str
     title: str
     layer: str
+    confidence: Literal["confirmed", "unconfirmed"] = "confirmed"
 
 
 class Duty(_Closed):
@@ -415,5 +416,7 @@ class Decision(_Closed):
     depends_on: list[MissingFact] = []
     alternatives: list[Alternative] = []
     conflicts: list[str] = []
+    not_encoded: list[str] = []
+    supplied: list[str] = []
     as_of: dt.date
     corpus_version: str

@@ -61,3 +61,12 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
         install_web(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as ``cooprules serve`` configures it (``COOPRULES_LOG_REQUESTS``,
+    ``COOPRULES_WEB``), for uvicorn's factory mode and its worker processes."""
+    import os
+
+    return create_app(log_requests=os.environ.get("COOPRULES_LOG_REQUESTS") == "1",
+                      web=os.environ.get("COOPRULES_WEB", "1") != "0")

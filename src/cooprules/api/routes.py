@@ -18,6 +18,7 @@ from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
+from . import validate
 from .schemas import BatchResult, ErrorBody, Health, JurisdictionHit, ProvisionOut
 
 #: Most requests in one batch.
@@ -87,7 +88,7 @@ async def decide(request: Request, as_of: str | None = Query(None, description="
         body = await read_bounded(request, MAX_REQUEST_BYTES)
         day = _as_of(as_of)
         _log(request, body.decode("utf-8", "replace"))
-        decision = _engine(request).evaluate(body, day)
+        decision = validate.evaluate(_engine(request), body, day)
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
     except RequestError as exc:
@@ -130,7 +131,7 @@ async def decide_many(request: Request) -> Response:
     except RequestError as exc:
         return request_error_response(exc)
     _log(request, data)
-    results = _engine(request).evaluate_many(items, day)
+    results = validate.evaluate_many(_engine(request), items, day)
     parts = []
     for i, item in enumerate(results):
         if isinstance(item, RequestError):
@@ -164,7 +165,8 @@ def provision(provision_id: str, request: Request) -> Any:
             summary="Find jurisdictions (OCD-IDs) by name")
 def jurisdictions(request: Request,
                   q: str | None = Query(None, max_length=200, description="Name or part of an OCD-ID; leave out to list the jurisdictions with encoded law."),
-                  limit: int = Query(20, ge=1, le=MAX_SEARCH)) -> Any:
+                  limit: int = Query(20, ge=1, le=MAX_SEARCH),
+                  governments: bool = Query(False, description="Only governments: leave out council districts, wards and other subdivisions.")) -> Any:
     """Matches best first: ``[{ocd_id, name, kind, state, encoded_law}]``.
     ``encoded_law`` says whether the corpus has a folder of this lawmaker's own law
     (federal and state law apply everywhere)."""
@@ -173,9 +175,20 @@ def jurisdictions(request: Request,
     if q is None or not q.strip():
         found = [engine.registry.get(i) for i in sorted(folders) if _known(engine, i)][:limit]
     else:
-        found = engine.registry.search(q, limit=limit)
+        found = engine.registry.search(q, limit=max(200, limit * 10) if governments else limit)
+        if governments:
+            found = [j for j in found if not is_subdivision(j.ocd_id)][:limit]
     return JSONResponse([{"ocd_id": j.ocd_id, "name": j.name, "kind": j.kind, "state": j.state,
                           "encoded_law": j.ocd_id in folders} for j in found])
+
+
+def is_subdivision(ocd_id: str) -> bool:
+    """Whether ``ocd_id`` names a subdivision (council district, ward, ...) rather
+    than a government that makes law or runs offices."""
+    from ..jurisdictions import SUBDIVISION_KINDS
+
+    kind = ocd_id.rsplit("/", 1)[-1].split(":", 1)[0]
+    return kind in SUBDIVISION_KINDS or (kind in ("region", "district") and ocd_id.count("/") > 3)
 
 
 def _known(engine, ocd_id: str) -> bool:

@@ -77,7 +77,8 @@ class Corpus:
     (and ``folder_paths`` OCD-ID -> folder relative to the root); ``by_action``:
     action -> provisions that speak to it; ``boundaries``: every date on which some
     provision starts or stops (answers can only change on these days); ``version``:
-    sha256 of every rule file, so a decision can be reproduced.
+    sha256 of every rule file, so a decision can be reproduced. Boundaries include
+    litigation dates, since what a decision reports as contested changes on them.
     """
 
     root: Path
@@ -98,6 +99,8 @@ class Corpus:
             days.add(cp.provision.effective_from)
             if cp.provision.effective_to:
                 days.add(cp.provision.effective_to)
+            # litigation reported on a date depends on the cases decided by then
+            days.update(n.date for n in cp.provision.litigation if n.date is not None)
         self.by_action = index
         self.boundaries = sorted(days)
 
@@ -265,9 +268,29 @@ def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: d
     return out
 
 
-def load_corpus(path: str | os.PathLike[str] | None = None) -> Corpus:
+def agreement_provisions() -> tuple[list[CompiledProvision], bytes]:
+    """The provisions generated from ICE's 287(g) list (one per mapped agreement,
+    binding that agency from its signing date) and the bytes of the list file, for
+    the corpus hash. They form the agency layer of the agreeing government."""
+    from importlib import resources
+
+    from ..agreements import DATA_FILE, load_agreements
+
+    cache: dict[str, Condition] = {}
+    out = []
+    for prov in load_agreements().provisions():
+        cond = cache.get(prov.when) or compile_condition(prov.when)
+        cache[prov.when] = cond
+        out.append(CompiledProvision(prov, cond, f"(287(g) list) {DATA_FILE}",
+                                     layer_name(prov.jurisdiction, agency=True), True))
+    return out, (resources.files("cooprules.agreements") / "data" / DATA_FILE).read_bytes()
+
+
+def load_corpus(path: str | os.PathLike[str] | None = None, agreements: bool | None = None) -> Corpus:
     """Load, validate and compile the corpus at ``path`` (default: :func:`default_rules_path`).
 
+    ``agreements``: add the provisions generated from ICE's 287(g) list
+    (:mod:`cooprules.agreements`); by default only for the shipped corpus.
     Returns: :class:`Corpus`.
     Raises: :class:`cooprules.errors.CorpusError` for the first problem found (the
     message names the file, the provision id and the field); ``cooprules lint`` lists
@@ -282,4 +305,8 @@ def load_corpus(path: str | os.PathLike[str] | None = None) -> Corpus:
         seen.setdefault(cp.id, cp.file)
     if errors:
         raise errors[0]
+    if agreements if agreements is not None else path is None:
+        generated, data = agreement_provisions()
+        provisions = provisions + generated
+        version = hashlib.sha256(version.encode() + data).hexdigest()[:16]
     return Corpus(root, {cp.id: cp for cp in provisions}, folders, folder_paths, documents, version)

@@ -24,7 +24,7 @@ from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome,
 from .explain import summarize
 from .layers import Plan, build_plan
 from .partial import NO_PENDING_CHARGE, explore
-from .resolve import Resolved, resolve
+from .resolve import NOT_ENCODED, Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
 CACHE_LIMIT = 200_000
@@ -88,15 +88,19 @@ def _context(act: dict[str, Any]) -> "cel.Context":
 class Engine:
     """Evaluates requests against a loaded corpus and the jurisdiction registry.
 
-    ``Engine(corpus=None, registry=None, cache=True)``: ``corpus`` defaults to
-    :func:`cooprules.load_corpus`, ``registry`` to the shipped registry of OCD-IDs.
+    ``Engine(corpus=None, registry=None, cache=True, agreements=None)``: ``corpus``
+    defaults to :func:`cooprules.load_corpus`, ``registry`` to the shipped registry of
+    OCD-IDs, ``agreements`` to ICE's 287(g) list (:mod:`cooprules.agreements`), used to
+    fill ``responder.agreement_287g`` when a request does not give it (VOCABULARY.md).
     """
 
-    def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True):
+    def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True, agreements=None):
+        from ..agreements import load_agreements
         from ..jurisdictions import load_registry
 
         self.corpus = corpus if corpus is not None else load_corpus()
         self.registry = registry if registry is not None else load_registry()
+        self.agreements = agreements if agreements is not None else load_agreements()
         self.use_cache = cache
         self._plans: dict[tuple, Plan] = {}
         self._decisions: dict[tuple, Decision] = {}
@@ -136,8 +140,25 @@ class Engine:
     def _day(self, req: Request, as_of: dt.date | None) -> dt.date:
         return as_of or req.context.date or dt.date.today()
 
-    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date) -> tuple:
-        return (jurisdiction, req.responder.entity, req.action, self.corpus.period(day), req.requester,
+    def _prepare(self, request: Any, as_of: dt.date | None) -> tuple[Request, str, dt.date, str]:
+        """Validate, date and place a request, and fill its 287(g) agreement from
+        ICE's list when it does not say (VOCABULARY.md, responder.agreement_287g).
+        Returns (request, canonical jurisdiction, day, note on supplied facts)."""
+        req = parse_request(request)
+        day = self._day(req, as_of)
+        jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
+        note = ""
+        if req.responder.agreement_287g is None:
+            found = self.agreements.lookup(jurisdiction, req.responder.entity, day)
+            if found is not None:
+                req = req.model_copy(update={"responder": req.responder.model_copy(
+                    update={"agreement_287g": found.model})})
+                note = (f"responder.agreement_287g = {found.model.value}: {found.agency}, signed {found.signed}, "
+                        f"from ICE's 287(g) list (not given in the request)")
+        return req, jurisdiction, day, note
+
+    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: str) -> tuple:
+        return (jurisdiction, req.responder.entity, req.action, self.corpus.period(day), note, req.requester,
                 req.instrument, tuple(req.attachments), req.info_type,
                 tuple(_fact_key(req, f) for f in plan.facts))
 
@@ -151,16 +172,14 @@ class Engine:
         Raises: :class:`RequestError` for a request that does not fit the vocabulary or
         names an unknown jurisdiction.
         """
-        req = parse_request(request)
-        day = self._day(req, as_of)
-        jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
+        req, jurisdiction, day, note = self._prepare(request, as_of)
         plan = self.plan(jurisdiction, req, day)
         if not self.use_cache:
-            return self._decide(req, jurisdiction, plan, day)
-        key = self._key(jurisdiction, req, plan, day)
+            return self._decide(req, jurisdiction, plan, day, note)
+        key = self._key(jurisdiction, req, plan, day, note)
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decide(req, jurisdiction, plan, day)
+            decision = self._decide(req, jurisdiction, plan, day, note)
             if len(self._decisions) >= CACHE_LIMIT:
                 self._decisions.clear()
             self._decisions[key] = decision
@@ -179,29 +198,27 @@ class Engine:
         out: list[Decision | RequestError | None] = []
         when: dict[int, dt.date] = {}
         groups: dict[tuple, list[int]] = {}
-        work: dict[tuple, tuple[Request, str, Plan, dt.date]] = {}
+        work: dict[tuple, tuple[Request, str, Plan, dt.date, str]] = {}
         for i, raw in enumerate(requests):
             try:
-                req = parse_request(raw)
-                day = self._day(req, as_of)
-                jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
+                req, jurisdiction, day, note = self._prepare(raw, as_of)
                 plan = self.plan(jurisdiction, req, day)
             except RequestError as exc:
                 out.append(exc)
                 continue
-            key = self._key(jurisdiction, req, plan, day)
+            key = self._key(jurisdiction, req, plan, day, note)
             groups.setdefault(key, []).append(i)
-            work.setdefault(key, (req, jurisdiction, plan, day))
+            work.setdefault(key, (req, jurisdiction, plan, day, note))
             when[i] = day
             out.append(None)
-        for key, (req, jurisdiction, plan, day) in work.items():
-            decision = self._decide(req, jurisdiction, plan, day)
+        for key, (req, jurisdiction, plan, day, note) in work.items():
+            decision = self._decide(req, jurisdiction, plan, day, note)
             for i in groups[key]:
                 out[i] = decision if when[i] == decision.as_of else decision.model_copy(update={"as_of": when[i]})
         return out  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ core
-    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date) -> Decision:
+    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date, note: str = "") -> Decision:
         act = activation(req, jurisdiction)
         ctx = _context(act)
         evaluated = plan.evaluated()
@@ -211,20 +228,26 @@ class Engine:
             raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
         entity = req.responder.entity.value
         unknown = [cp for cp in evaluated if applies[cp.id] is None]
+        supplied = [note] if note else []
         if not unknown:
-            res = resolve(plan, applies, entity)
-            return self._decision(req, res, day)
-        return self._partial(req, plan, act, applies, unknown, day)
+            res = resolve(plan, applies, entity, day)
+            return self._decision(req, res, day, supplied=supplied)
+        return self._partial(req, plan, act, applies, unknown, day, supplied)
 
     def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
         depends = [m.fact for m in extra.get("depends_on", [])]
-        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends), action=req.action,
+        missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
+        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends, missing_law),
+                        action=req.action, not_encoded=missing_law,
                         citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
                         conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)
 
     def _partial(self, req: Request, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None],
-                 unknown: list, day: dt.date) -> Decision:
+                 unknown: list, day: dt.date, supplied: list[str]) -> Decision:
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
+        pending = act["subject"].get("pending_charge")
+        if isinstance(pending, dict) and "probable_cause_determined" not in pending:
+            given.discard("subject.pending_charge")  # given in part: its finding is still open
         missing = sorted({f for cp in unknown for f in cp.condition.facts if f not in given})
         groups = explore(unknown, missing, act)
         entity = req.responder.entity.value
@@ -235,21 +258,23 @@ class Engine:
                 local = dict(applies)
                 for group, vector in zip(groups, choice):
                     local.update(zip(group.ids, vector))
-                resolved[choice] = resolve(plan, local, entity)
+                resolved[choice] = resolve(plan, local, entity, day)
             return resolved[choice]
 
         choices = list(itertools.product(*[list(g.vectors) for g in groups]))
         results = [outcome_of(c) for c in choices]
         outcomes = {r.outcome for r in results}
         incomplete = not all(g.complete for g in groups)
-        trace = resolve(plan, applies, entity, frozenset(missing)).trace  # undetermined ones marked
+        trace = resolve(plan, applies, entity, day, frozenset(missing)).trace  # undetermined ones marked
         for i, layer in enumerate(trace):  # a layer is undetermined only if the missing facts move it
             verdicts = {(r.trace[i].verdict, r.trace[i].combination) for r in results}
             if len(verdicts) == 1:
                 verdict, how = verdicts.pop()
                 trace[i] = layer.model_copy(update={"verdict": verdict, "combination": how})
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
-        contested = _union([r.contested for r in results], key=lambda c: c.id)
+        contested = [c if applies.get(c.id) is not None else
+                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + c.reason})
+                     for c in _union([r.contested for r in results], key=lambda c: c.id)]
         if len(outcomes) == 1 and not incomplete:
             first = results[0]
             # The answer is the same whatever the missing facts. It rests on the provisions
@@ -259,7 +284,8 @@ class Engine:
             # facts nobody gave.
             cites = [c for c in _union([r.citations for r in results], key=lambda c: c.id)
                      if applies.get(c.id) is True] or first.citations
-            return self._decision(req, Resolved(first.outcome, cites, duties, trace, contested, first.conflicts), day)
+            return self._decision(req, Resolved(first.outcome, cites, duties, trace, contested, first.conflicts), day,
+                                  supplied=supplied)
         depends: list[MissingFact] = []
         for gi, group in enumerate(groups):
             others = [list(g.vectors) for j, g in enumerate(groups) if j != gi]
@@ -274,14 +300,16 @@ class Engine:
                             choice = list(rest)
                             choice.insert(gi, vec)
                             found.add(outcome_of(tuple(choice)).outcome)
-                if len({frozenset(v) for v in per_value.values()}) > 1 or len(group.facts) == 1 or incomplete:
+                if len({frozenset(v) for v in per_value.values()}) > 1 or incomplete:
                     depends.append(MissingFact(fact=fact, values=[
                         FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
         if not depends:  # the facts matter only jointly
             depends = [MissingFact(fact=f, values=[]) for g in groups for f in g.facts]
         alternatives, cites_all, seen = [], [], set()
         for outcome in sorted(outcomes, key=_order):
-            choice, res = next((c, r) for c, r in zip(choices, results) if r.outcome is outcome)
+            # the example closest to the first combination: it changes as few facts as it can
+            choice, res = min(((c, r) for c, r in zip(choices, results) if r.outcome is outcome),
+                              key=lambda cr: sum(a != b for a, b in zip(cr[0], choices[0])))
             example: dict[str, str] = {}
             for group, vec in zip(groups, choice):
                 example.update(group.vectors[vec])
@@ -291,7 +319,7 @@ class Engine:
                     seen.add(c.id)
                     cites_all.append(c)
         res = Resolved(Outcome.conditional, cites_all, duties, trace, contested, [])
-        return self._decision(req, res, day, depends_on=depends, alternatives=alternatives)
+        return self._decision(req, res, day, depends_on=depends, alternatives=alternatives, supplied=supplied)
 
 
 _ORDER = {o: i for i, o in enumerate([Outcome.prohibited, Outcome.required, Outcome.permitted,

@@ -38,9 +38,19 @@ PROHIBITED_NOW: dict[Action, str] = {
 }
 
 
-def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None) -> str:
+def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
+              not_encoded: list[str] | None = None) -> str:
     """One or two sentences saying what to do now for ``outcome`` on ``action``;
-    ``depends_on`` names the missing facts of a conditional answer."""
+    ``depends_on`` names the missing facts of a conditional answer; ``not_encoded`` the
+    governments whose law the answer could not take into account."""
+    text = _headline(outcome, action, depends_on)
+    if not_encoded:
+        text += (" Caution: the law of " + " and ".join(not_encoded)
+                 + " is not encoded, so this answer rests on the other layers alone.")
+    return text
+
+
+def _headline(outcome: Outcome, action: Action, depends_on: list[str] | None) -> str:
     phrase = ACTION_PHRASES[action]
     if outcome is Outcome.prohibited:
         return PROHIBITED_NOW.get(action, f"Do not {phrase}.") + " The law forbids it here."

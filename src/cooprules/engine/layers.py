@@ -101,7 +101,8 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
             if agency and not provisions:
                 continue
             layer = LayerPlan(layer_name(lawmaker, agency), lawmaker,
-                              title + (" (agency policy)" if agency else ""), encoded=folder is not None)
+                              title + (" (agency policies and 287(g) agreements)" if agency else ""),
+                              encoded=folder is not None or agency)
             for cp in provisions:
                 p = cp.provision
                 if entity in p.binds_contested:

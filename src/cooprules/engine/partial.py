@@ -43,14 +43,25 @@ def _around(numbers: Iterable[float], floor: float = 0) -> list[float]:
     return sorted(values)
 
 
+def _years(y: float) -> str:
+    return "1 year ago" if y == 1 else f"{_num(y)} years ago"
+
+
 def _num(v: float) -> int | float:
     return int(v) if float(v).is_integer() else v
 
 
-def candidates(fact: str, conditions: list[Condition]) -> list[tuple[str, Any]]:
-    """The values to try for a missing ``fact``, as (label, value in CEL form)."""
+def candidates(fact: str, conditions: list[Condition], given: Any = None) -> list[tuple[str, Any]]:
+    """The values to try for a missing ``fact``, as (label, value in CEL form).
+
+    ``given`` is a partly given value (a pending charge whose probable-cause finding
+    is unknown): only its missing part is varied."""
+    if fact == "subject.pending_charge" and isinstance(given, dict):
+        cat = given["category"]
+        return [(f"{cat}, probable cause found", {"category": cat, "probable_cause_determined": True}),
+                (f"{cat}, probable cause not found", {"category": cat, "probable_cause_determined": False})]
     if fact in _BOOLS:
-        return [("true", True), ("false", False)]
+        return [("false", False), ("true", True)]
     if fact in _ENUMS:
         return [(w.value, w.value) for w in _ENUMS[fact]]
     readers = [c for c in conditions if fact in c.facts]
@@ -62,7 +73,7 @@ def candidates(fact: str, conditions: list[Condition]) -> list[tuple[str, Any]]:
         out: list[tuple[str, Any]] = [("none", [])]
         for cat in OffenceCategory:
             for y in years:
-                out.append((f"{cat.value}, {_num(y)} years ago", [{"category": cat.value, "years_ago": _num(y)}]))
+                out.append((f"{cat.value} {_years(y)}", [{"category": cat.value, "years_ago": _num(y)}]))
         return out
     if fact == "subject.pending_charge":
         out = [("none", NO_PENDING_CHARGE)]
@@ -121,16 +132,19 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
     for cp in unknown:
         members.setdefault(find(cp.id), []).append(cp.id)
     conditions = [cp.condition for cp in unknown]
+    partly = {f: activation[f.split(".")[0]].get(f.split(".", 1)[1]) for f in missing
+              if f.split(".", 1)[1] in activation.get(f.split(".")[0], {})}
     groups = []
     truth: dict[tuple, bool] = {}
     for ids in members.values():
         facts = sorted({f for i in ids for f in reads[i]})
         group = Group(ids, facts)
-        options = [candidates(f, conditions) for f in facts]
+        options = [candidates(f, conditions, partly.get(f)) for f in facts]
         total = 1
         for o in options:
             total *= len(o)
         group.complete = total <= MAX_COMBINATIONS
+        first: dict[str, str] | None = None
         for combo in itertools.islice(itertools.product(*options), MAX_COMBINATIONS):
             values = dict(zip(facts, combo))
             vector = []
@@ -139,15 +153,26 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 key = (i, tuple(values[f][0] for f in own))
                 if key not in truth:
                     filled = fill(activation, own, [values[f][1] for f in own])
-                    truth[key] = bool(by_id[i].condition.evaluate(filled))
+                    value = by_id[i].condition.evaluate(filled)
+                    if value is None:  # still undecided: never guess; the answer stays open
+                        group.complete = False
+                    truth[key] = bool(value)
                 vector.append(truth[key])
             vec = tuple(vector)
-            if vec not in group.vectors:
-                group.vectors[vec] = {f: values[f][0] for f in facts}
+            example = {f: values[f][0] for f in facts}
+            if first is None:
+                first = example
+            # keep, for each truth tuple, the example that changes fewest facts from the first
+            if vec not in group.vectors or _distance(example, first) < _distance(group.vectors[vec], first):
+                group.vectors[vec] = example
             for f in facts:
                 group.by_value.setdefault((f, values[f][0]), set()).add(vec)
         groups.append(group)
     return groups
+
+
+def _distance(a: dict[str, str], b: dict[str, str]) -> int:
+    return sum(a[k] != b[k] for k in a)
 
 
 def fill(activation: dict[str, Any], facts: list[str], values: list[Any]) -> dict[str, Any]:

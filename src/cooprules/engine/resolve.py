@@ -25,6 +25,9 @@ from .layers import Plan
 
 Applies = dict[str, "bool | None"]
 
+#: How the trace describes a government in the chain whose law is not encoded.
+NOT_ENCODED = "no law of this government is encoded"
+
 
 @dataclass
 class Resolved:
@@ -41,11 +44,13 @@ class Resolved:
 def citation(cp: CompiledProvision) -> Citation:
     """The :class:`Citation` for a provision."""
     p = cp.provision
-    return Citation(id=p.id, cite=p.cite, source=str(p.source), title=p.title, layer=cp.layer)
+    return Citation(id=p.id, cite=p.cite, source=str(p.source), title=p.title, layer=cp.layer,
+                    confidence=p.confidence.value)
 
 
-def _litigation(cp: CompiledProvision) -> list[LitigationNote]:
-    return list(cp.provision.litigation)
+def _litigation(cp: CompiledProvision, day) -> list[LitigationNote]:
+    """The provision's litigation known on ``day`` (undated entries always count)."""
+    return [n for n in cp.provision.litigation if n.date is None or n.date <= day]
 
 
 def _defeaters(plan: Plan, applies: Applies) -> dict[str, str | None]:
@@ -74,9 +79,10 @@ def _strength(effects: set[Effect]) -> str:
     return "silent"
 
 
-def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] = frozenset()) -> Resolved:
+def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[str] = frozenset()) -> Resolved:
     """Resolve a plan given every condition's value (True/False; None is treated as
     not applying and reported as undetermined, naming the ``missing`` facts it reads).
+    ``day`` is the date applied (litigation decided later is not reported).
     Returns a :class:`Resolved`."""
     by_id = {cp.id: cp for layer in plan.layers for cp in layer.active}
     defeater = _defeaters(plan, applies)
@@ -95,12 +101,13 @@ def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] =
         if verdict == "conflict":
             winners = deciding
         if not layer.encoded:
-            how = "no law of this government is encoded"
+            how = NOT_ENCODED
         elif verdict == "silent":
             how = "silent: no provision of this layer applies"
         elif standing_effect is None:
             standing_effect, support = verdict, list(winners)
-            how = "sets the answer" if verdict != "conflict" else "conflict inside this layer: refer to counsel"
+            how = (f"first layer to speak: {verdict}" if verdict != "conflict"
+                   else "conflict inside this layer: refer to counsel")
             if verdict == "conflict":
                 conflicts.extend(cp.id for cp in winners)
             preempting = [cp for cp in winners if cp.provision.preempts_lower]
@@ -163,11 +170,11 @@ def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] =
                 reason, stood = "applies", True
             rows.append(ProvisionTrace(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
                                        applies=value, stood=stood, reason=reason))
-            if value and p.status is Status.contested and not defeater[cp.id]:
+            if value and p.status is Status.contested and not defeater[cp.id] and _litigation(cp, day):
                 why = ("applies to this request and is under litigation" if stood else
                        "applies to this request but is overridden here; it is under litigation")
                 contested.append(Contested(id=p.id, cite=p.cite, status=p.status.value, reason=why,
-                                           litigation=_litigation(cp)))
+                                           litigation=_litigation(cp, day)))
             if stood and value:
                 for d in p.duties:
                     if d.trigger == "request_received" or goes_ahead:
@@ -183,7 +190,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] =
             if item.kind == "enjoined" and applies.get(p.id):
                 contested.append(Contested(id=p.id, cite=p.cite, status="enjoined",
                                            reason="would apply to this request but is enjoined, so it is left out",
-                                           litigation=_litigation(item.provision)))
+                                           litigation=_litigation(item.provision, day)))
         for cp in layer.disputed:
             p = cp.provision
             value = applies.get(cp.id)
@@ -193,7 +200,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, missing: frozenset[str] =
                 would = f" (it would make this {p.effect.value})" if p.effect else ""
                 contested.append(Contested(id=p.id, cite=p.cite, status="binding_disputed",
                                            reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
-                                           litigation=_litigation(cp)))
+                                           litigation=_litigation(cp, day)))
         if any(applies.get(cp.id) is None and cp.provision.effect is not None for cp in layer.active):
             verdict, how = "undetermined", "depends on facts not given"  # partial evaluation refines this
         trace.append(LayerTrace(layer=layer.name, jurisdiction=layer.jurisdiction, name=layer.title,

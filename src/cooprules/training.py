@@ -1,0 +1,172 @@
+"""Training quizzes drawn from the scenario files (``tests/scenarios/``) for the
+trainee's office: the situation is shown, the trainee chooses an answer, the
+explanation follows, and a score at the end. Used by ``/training`` and
+``cooprules train``; both languages.
+
+The right answer is the outcome the scenario's author expects; the explanation is the
+engine's Decision for the same request (the scenario tests keep the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable
+
+from .scenarios import Case, load_scenarios
+from .vocabulary import Decision
+from .web import labels
+
+#: The answers a trainee chooses from.
+CHOICES = ("prohibited", "required", "permitted", "conditional", "no_rule")
+#: Questions in a quiz unless asked otherwise.
+DEFAULT_COUNT = 5
+
+
+def scenario_root() -> Path:
+    """Where the scenario files are: ``$COOPRULES_SCENARIOS``, else ``tests/scenarios``
+    of the source checkout, else the copy shipped inside the package."""
+    env = os.environ.get("COOPRULES_SCENARIOS")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    checkout = here.parents[2] / "tests" / "scenarios"
+    if checkout.is_dir():
+        return checkout
+    return here.parent / "_scenarios"
+
+
+@cache
+def all_cases() -> tuple[Case, ...]:
+    """Every scenario case (loaded once)."""
+    root = scenario_root()
+    return tuple(load_scenarios(root)) if root.is_dir() else ()
+
+
+def _office(case: Case) -> tuple[str, str]:
+    r = case.request.get("responder") or {}
+    return str(r.get("jurisdiction", "")), str(r.get("entity", ""))
+
+
+def offices() -> list[tuple[str, str, int]]:
+    """The offices the scenarios cover: ``[(jurisdiction, entity, number of cases)]``,
+    most cases first."""
+    counts: dict[tuple[str, str], int] = {}
+    for case in all_cases():
+        if case.expect.get("outcome") in CHOICES:
+            key = _office(case)
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(((j, e, n) for (j, e), n in counts.items()), key=lambda t: (-t[2], t[0], t[1]))
+
+
+@dataclass
+class Question:
+    """One quiz question: the case, its request, the right outcome and the engine's
+    decision (the explanation)."""
+
+    case: Case
+    request: dict[str, Any]
+    answer: str
+    decision: Decision
+
+
+def pick_cases(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int = 0) -> list[Case]:
+    """Up to ``count`` cases for the office, shuffled by ``seed``: the office's own
+    cases first, then the same kind of office in the same state, then anywhere."""
+    state = "/".join(jurisdiction.split("/")[:3])
+    usable = [c for c in all_cases() if c.expect.get("outcome") in CHOICES]
+    tiers = [
+        [c for c in usable if _office(c) == (jurisdiction, entity)],
+        [c for c in usable if _office(c)[1] == entity and _office(c)[0].startswith(state) and _office(c)[0] != jurisdiction],
+        [c for c in usable if _office(c)[1] == entity and not _office(c)[0].startswith(state)],
+    ]
+    rng = random.Random(seed)
+    out: list[Case] = []
+    for tier in tiers:
+        tier = list(tier)
+        rng.shuffle(tier)
+        out.extend(tier[: count - len(out)])
+        if len(out) >= count:
+            break
+    return out
+
+
+def quiz(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int = 0, engine=None) -> list[Question]:
+    """The quiz for one office: ``count`` questions (fewer if the scenarios have fewer).
+
+    Returns: a list of :class:`Question`; empty when no scenario fits the office.
+    """
+    if engine is None:
+        from . import default_engine
+
+        engine = default_engine()
+    cases = pick_cases(jurisdiction, entity, count, seed)
+    decisions = engine.evaluate_many([c.request for c in cases])
+    return [Question(c, c.request, str(c.expect["outcome"]), d) for c, d in zip(cases, decisions)
+            if isinstance(d, Decision)]
+
+
+def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str]) -> str:
+    """``"Los Angeles Unified · School district (a school office)"`` in the language of
+    ``gettext``."""
+    try:
+        name = engine.registry.get(engine.registry.canonical(jurisdiction)).name
+    except Exception:
+        name = jurisdiction
+    name = name if any(ch.isupper() for ch in name) else name.title()
+    return f"{name} · {gettext(labels.ENTITIES.get(entity, entity))}"
+
+
+def situation(question: Question, engine, gettext: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The situation in the trainee's language, as (heading, text) pairs built from
+    the request's words (the scenario's own title is English only)."""
+    _ = gettext
+    r = question.request
+    j, e = _office(question.case)
+    rows = [(_("Office"), office_label(engine, j, e, _)),
+            (_("Who asks"), _(labels.REQUESTERS.get(r.get("requester", ""), r.get("requester", ""))))]
+    action = r.get("action", "")
+    asked = _(labels.ACTIONS[action][0]) if action in labels.ACTIONS else action
+    if r.get("info_type") in labels.INFO_TYPES:
+        asked += f" ({_(labels.INFO_TYPES[r['info_type']])})"
+    rows.append((_("Asked to"), asked))
+    inst = r.get("instrument", "")
+    paper = _(labels.INSTRUMENTS[inst][0]) if inst in labels.INSTRUMENTS else inst
+    for extra in r.get("attachments") or []:
+        if extra in labels.INSTRUMENTS:
+            paper += " + " + _(labels.INSTRUMENTS[extra][0])
+    rows.append((_("Paper"), paper))
+    facts = []
+    for root in ("subject", "context"):
+        for name, value in (r.get(root) or {}).items():
+            if name == "date":
+                continue
+            facts.append(_fact_text(f"{root}.{name}", value, _))
+    if facts:
+        rows.append((_("Facts"), "; ".join(facts)))
+    if (r.get("context") or {}).get("date"):
+        rows.append((_("Date"), str(r["context"]["date"])))
+    return rows
+
+
+def _fact_text(fact: str, value: Any, _: Callable[[str], str]) -> str:
+    question = _(labels.FACT_QUESTIONS[fact]) if fact in labels.FACT_QUESTIONS else fact
+    if isinstance(value, bool):
+        shown = _(labels.YES_NO["true" if value else "false"])
+    elif fact == "subject.convictions":
+        shown = _("none") if not value else ", ".join(
+            _("%(what)s, %(n)s years ago") % {"what": _(labels.OFFENCES.get(c["category"], c["category"])), "n": c["years_ago"]}
+            for c in value)
+    elif fact == "subject.pending_charge":
+        shown = _("none") if value == "none" else _(labels.OFFENCES.get(value.get("category", ""), str(value)))
+    else:
+        shown = _(labels.value_label(fact, str(value)))
+    return f"{question} {shown}"
+
+
+def score_line(right: int, total: int, gettext: Callable[[str], str]) -> str:
+    """``"4 of 5 right"`` in the language of ``gettext``."""
+    return gettext("%(right)s of %(total)s right") % {"right": right, "total": total}

@@ -1,0 +1,144 @@
+"""The guided form's state: query parameters in, a request dict and the next step out.
+
+The page keeps no session: every step is a GET whose parameters carry the answers
+so far (so the back button, bookmarks and pages without JavaScript all work).
+Parameter names are the vocabulary's dotted fields (``subject.consent_given``);
+values are vocabulary words, ``true``/``false``, numbers, or for convictions
+``none`` / ``CATEGORY:YEARS_AGO`` and for a pending charge ``none`` /
+``CATEGORY[:pc|:nopc]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ..errors import FieldError, RequestError
+from ..vocabulary import Action, OffenceCategory
+
+#: The parameters that make up the question, in the order the page asks them.
+BASE = ("jurisdiction", "entity", "requester", "action", "info_type", "instrument")
+#: Facts that the page asks about when an answer depends on them.
+BOOL_FACTS = ("subject.minor", "subject.consent_given", "subject.registered_sex_offender",
+              "subject.federal_felony_warrant", "subject.final_removal_order", "subject.previously_removed",
+              "context.info_publicly_available", "context.exigent_circumstances")
+WORD_FACTS = ("subject.role", "context.location", "context.purpose", "responder.agreement_287g")
+OTHER_FACTS = ("subject.convictions", "subject.pending_charge", "context.hours_held_past_release", "context.date")
+FACTS = BOOL_FACTS + WORD_FACTS + OTHER_FACTS
+KEYS = BASE + ("attachments",) + FACTS
+#: The longest value accepted for one parameter.
+MAX_VALUE = 300
+
+
+def clean(params: Mapping[str, Any] | Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The known, non-empty parameters of a query (last value wins; unknown names and
+    over-long values dropped). Convictions given as a category with a separate
+    ``subject.convictions.years`` are joined into ``CATEGORY:YEARS``."""
+    items = params.multi_items() if hasattr(params, "multi_items") else (
+        params.items() if isinstance(params, Mapping) else params)
+    out: dict[str, str] = {}
+    for key, value in items:
+        value = str(value).strip()
+        if (key in KEYS or key == "subject.convictions.years") and value and len(value) <= MAX_VALUE:
+            out[key] = value
+    years = out.pop("subject.convictions.years", None)
+    conv = out.get("subject.convictions")
+    if conv and conv != "none" and ":" not in conv:
+        out["subject.convictions"] = f"{conv}:{years or 0}"
+    return out
+
+
+def next_step(state: Mapping[str, str]) -> str:
+    """The step the page shows next: ``office``, ``entity``, ``action``,
+    ``info_type``, ``instrument`` or ``answer``."""
+    if "jurisdiction" not in state:
+        return "office"
+    if "entity" not in state:
+        return "entity"
+    if "action" not in state:
+        return "action"
+    if state["action"] == Action.information_sharing.value and "info_type" not in state:
+        return "info_type"
+    if "instrument" not in state:
+        return "instrument"
+    return "answer"
+
+
+def _number(text: str, field: str) -> int | float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise RequestError([FieldError(field, f"{text!r} is not a number", text)]) from None
+    return int(value) if value.is_integer() else value
+
+
+def _offence(text: str, field: str) -> str:
+    allowed = [c.value for c in OffenceCategory]
+    if text not in allowed:
+        from ..errors import did_you_mean
+
+        raise RequestError([FieldError(field, f"{text!r} is not an offence category", text, allowed,
+                                       did_you_mean(text, allowed))])
+    return text
+
+
+def to_request(state: Mapping[str, str]) -> dict[str, Any]:
+    """The request dict (vocabulary shape) for a complete state; facts not given are
+    left out. Word values go to the engine as given, so :func:`cooprules.parse_request`
+    names any bad one. Raises RequestError for a malformed number or conviction."""
+    req: dict[str, Any] = {
+        "responder": {"jurisdiction": state.get("jurisdiction", ""), "entity": state.get("entity", "")},
+        "requester": state.get("requester", "ice_ero"),
+        "action": state.get("action", ""),
+        "instrument": state.get("instrument", ""),
+    }
+    if "info_type" in state:
+        req["info_type"] = state["info_type"]
+    if "attachments" in state:
+        req["attachments"] = [a for a in state["attachments"].split(",") if a]
+    subject: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    for key in FACTS:
+        if key not in state:
+            continue
+        root, name = key.split(".", 1)
+        text = state[key]
+        if key in BOOL_FACTS:
+            value: Any = {"true": True, "false": False}.get(text, text)
+        elif key == "context.hours_held_past_release":
+            value = _number(text, key)
+        elif key == "subject.convictions":
+            value = []
+            if text != "none":
+                for part in text.split(";"):
+                    cat, _, years = part.partition(":")
+                    value.append({"category": _offence(cat, key), "years_ago": _number(years or "0", key)})
+        elif key == "subject.pending_charge":
+            if text == "none":
+                value = "none"
+            else:
+                cat, _, pc = text.partition(":")
+                value = {"category": _offence(cat, key)}
+                if pc in ("pc", "nopc"):
+                    value["probable_cause_determined"] = pc == "pc"
+        else:
+            value = text
+        if root == "responder":
+            req["responder"][name] = value
+        else:
+            (subject if root == "subject" else context)[name] = value
+    if subject:
+        req["subject"] = subject
+    if context:
+        req["context"] = context
+    return req
+
+
+def without(state: Mapping[str, str], *keys: str) -> dict[str, str]:
+    """``state`` less ``keys`` and every step after the first of them (changing the
+    action also forgets the paper and the facts)."""
+    order = list(BASE)
+    drop = set(keys)
+    firsts = [order.index(k) for k in keys if k in order]
+    if firsts:
+        drop |= set(order[min(firsts):]) | set(FACTS) | {"attachments"}
+    return {k: v for k, v in state.items() if k not in drop}
