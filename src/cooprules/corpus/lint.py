@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -85,11 +86,20 @@ def _contexts(action: Action) -> list[tuple[dict[str, Any], "cel.Context"]]:
     return out
 
 
-def lint(root: str | Path | None = None, registry=None) -> list[Finding]:
+#: The state-level governments every national corpus must have a folder for.
+STATES_AND_DC = re.compile(r"^ocd-division/country:us/(state:[a-z]{2}|district:dc)$")
+
+
+def lint(root: str | Path | None = None, registry=None, national: bool | None = None) -> list[Finding]:
     """Run every check on the corpus at ``root`` (default: the shipped corpus).
 
+    ``national`` (default: True for the shipped corpus) also requires a folder with at
+    least one rule file for every state and DC, even where the file only records that
+    no state statute speaks to the question.
     Returns the findings (empty when clean); never raises for a defect in the corpus.
     """
+    if national is None:
+        national = root is None
     root = Path(root) if root is not None else default_rules_path()
     try:
         provisions, folders, folder_paths, _docs, _version, errors = read_tree(root)
@@ -110,7 +120,20 @@ def lint(root: str | Path | None = None, registry=None) -> list[Finding]:
         if ocd_id not in registry:
             findings.append(Finding(f"{rel}/_jurisdiction.yaml", f"ocd_id {ocd_id} is not in the jurisdiction registry", None, "ocd_id"))
     findings += _check_runtime_and_overlap(list(by_id.values()))
+    if national:
+        findings += _check_every_state(registry, folder_paths, _docs)
     return findings
+
+
+def _check_every_state(registry, folder_paths: dict[str, str], documents: dict[str, Any]) -> list[Finding]:
+    out = []
+    for ocd_id in sorted(i for i in registry.ids() if STATES_AND_DC.match(i)):
+        rel = folder_paths.get(ocd_id)
+        has_file = rel is not None and any(d.rsplit("/", 1)[0] == rel for d in documents)
+        if not has_file:
+            out.append(Finding(f"us/{ocd_id.rsplit(':', 1)[-1]}/", f"no rule file for {ocd_id}: every state has a file, "
+                               "even one that records that no state statute speaks to the question (and what was searched)"))
+    return out
 
 
 def _check_overrides(by_id: dict[str, CompiledProvision]) -> list[Finding]:
