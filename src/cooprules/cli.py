@@ -31,8 +31,14 @@ EXAMPLE = Path(__file__).parent / "examples" / "san_diego_sheriff_detainer.json"
 
 def _engine():
     from . import default_engine
+    from .errors import CorpusError
 
-    return default_engine()
+    try:
+        return default_engine()
+    except CorpusError as exc:
+        err.print(f"[red]The rule corpus does not load: {escape(str(exc))}[/red]\n"
+                  "Run `cooprules lint` for every problem.")
+        raise typer.Exit(2)
 
 
 def _words_of(enum) -> str:
@@ -283,22 +289,26 @@ def lint(path: Optional[Path] = typer.Argument(None, help="Rules folder (default
 
 
 @app.command("test")
-def test_scenarios(path: Path = typer.Argument(Path("tests/scenarios"), help="A scenario file or folder.")) -> None:
+def test_scenarios(paths: Optional[list[Path]] = typer.Argument(None, help="Scenario files or folders "
+                                                                  "(default tests/scenarios).")) -> None:
     """Run scenario files (like `opa test`): each case's outcome, citations, duties and
     missing facts, through both the single-request and the batch path."""
     from .scenarios import ScenarioError, load_scenarios, run
 
-    if not path.exists():
-        err.print(f"[red]{escape(str(path))}: no such scenario file or folder[/red]")
-        raise typer.Exit(2)
-    try:
-        cases = load_scenarios(path)
-    except ScenarioError as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
-        raise typer.Exit(2)
-    if not cases:
-        err.print(f"[red]{escape(str(path))}: no scenario cases found[/red]")
-        raise typer.Exit(2)
+    cases = []
+    for path in paths or [Path("tests/scenarios")]:
+        if not path.exists():
+            err.print(f"[red]{escape(str(path))}: no such scenario file or folder[/red]")
+            raise typer.Exit(2)
+        try:
+            found = load_scenarios(path)
+        except ScenarioError as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2)
+        if not found:
+            err.print(f"[red]{escape(str(path))}: no scenario cases found[/red]")
+            raise typer.Exit(2)
+        cases.extend(found)
     results = run(_engine(), cases)
     failed = [r for r in results if not r.passed]
     for r in failed:

@@ -19,7 +19,7 @@ import polars as pl
 
 from ..engine.layers import lawmakers
 from ..jurisdictions import COUNTY_KINDS
-from .standard import Scenario
+from .standard import ENTITY_FOR_KIND, Scenario
 
 #: Output columns of :func:`run_matrix`, in order.
 COLUMNS = ["jurisdiction", "name", "kind", "state", "fips", "scenario", "entity", "outcome", "citations",
@@ -72,9 +72,6 @@ def _law_key(engine, ocd_id: str, with_law: set[str], reading: set[str]) -> tupl
     key: tuple = (kind_class, tuple(j for j in chain if j in with_law))
     if any(j in reading for j in chain):
         key += (canon,)
-    agreements = getattr(engine, "agreements", None)  # if the engine ever looks up 287(g) data itself
-    if agreements is not None:
-        key += (canon,)
     return key
 
 
@@ -98,43 +95,57 @@ def _jurisdiction_frame(engine, jurisdictions: list[str]) -> pl.DataFrame:
                                       "state": pl.String, "fips": pl.String, "group": pl.Int64})
 
 
-def _signature(plan, canon: str) -> tuple:
-    """What a decision's outcome and citations can depend on besides the request's
-    facts: each non-empty layer's name and the provisions evaluated in it, and the
-    jurisdiction itself when one of them reads ``responder.jurisdiction``."""
-    parts: list[Any] = []
-    reads = False
-    for layer in plan.layers:
-        ids = (tuple(cp.id for cp in layer.active), tuple(cp.id for cp in layer.disputed),
-               tuple(i.provision.id for i in layer.inactive if i.kind == "enjoined"))
-        if any(ids):
-            parts.append((layer.name, ids))
-            reads = reads or any("responder.jurisdiction" in cp.provision.when
-                                 for cp in plan.evaluated() if cp.provision.jurisdiction == layer.jurisdiction)
-    return (tuple(parts), canon if reads else None)
+def _by_lawmaker_action(corpus) -> dict[tuple[str, str], list]:
+    index: dict[tuple[str, str], list] = {}
+    for cp in corpus.provisions.values():
+        for action in cp.provision.actions:
+            index.setdefault((cp.provision.jurisdiction, action.value), []).append(cp)
+    return index
+
+
+def _reaches(cp, entity: str, day: dt.date) -> bool:
+    """Whether a provision can count for ``entity`` on ``day``: in force then, and
+    binding the entity or disputed for it (status is not looked at: keys stay exact)."""
+    p = cp.provision
+    if not (p.effective_from <= day and (p.effective_to is None or day < p.effective_to)):
+        return False
+    return p.binds == "all" or entity in {e.value for e in p.binds} or entity in {e.value for e in p.binds_contested}
 
 
 def plan_units(engine, jframe: pl.DataFrame, scenarios: list[Scenario], as_of: dt.date,
                entity: str | None = None) -> list[Unit]:
-    """The distinct evaluations for a matrix: (law group, scenario) cells whose plans
-    hold the same provisions share one evaluation (a scenario about schools is
-    answered once for every state without school law)."""
+    """The distinct evaluations for a matrix: (law group, scenario) cells share one
+    evaluation when the same provisions of their chains can reach the scenario's
+    entity and action on ``as_of`` (none reading ``responder.jurisdiction``) and the
+    287(g) agreement the engine would supply is the same. A scenario about schools is
+    thus answered once for every state without school law."""
+    from ..vocabulary import Entity
+
+    index = _by_lawmaker_action(engine.corpus)
+    agreements = getattr(engine, "agreements", None)
     reps = jframe.group_by("group", maintain_order=True).first()
     units: dict[tuple, Unit] = {}
-    signatures: dict[int, tuple] = {}
+    sigs: dict[tuple, tuple] = {}
     for g, j, kind in reps.select("group", "jurisdiction", "kind").iter_rows():
+        chain = lawmakers(engine.registry, j)
         for s in scenarios:
-            req = s.request_model(j, entity, kind)
-            plan = engine.plan(j, req, as_of)
-            sig = signatures.get(id(plan))
+            ent = entity or ENTITY_FOR_KIND.get((s.entity, kind or ""), s.entity)
+            skey = (ent, s.action)
+            sig = sigs.get(skey)
             if sig is None:
-                sig = signatures[id(plan)] = _signature(plan, j)
-            ent = req.responder.entity.value
-            key = (sig, s.id, ent)
+                found = [cp for law in chain for cp in index.get((law, s.action), ()) if _reaches(cp, ent, as_of)]
+                reads = any("responder.jurisdiction" in cp.provision.when for cp in found)
+                sig = sigs[skey] = (tuple(cp.id for cp in found), j if reads else None)
+            agreement = None
+            if agreements is not None and (s.request.get("responder") or {}).get("agreement_287g") is None:
+                hit = agreements.lookup(j, Entity(ent), as_of)
+                agreement = hit.model.value if hit is not None else None
+            key = (sig, agreement, s.id, ent)
             unit = units.get(key)
             if unit is None:
-                unit = units[key] = Unit(req, [])
+                unit = units[key] = Unit(s.request_model(j, ent), [])
             unit.cells.append((g, s.id, ent))
+        sigs.clear()
     return list(units.values())
 
 

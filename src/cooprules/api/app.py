@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 from .. import __doc__ as package_doc
 from ..vocabulary import Request as RequestModel
 from . import errors
+from .fastpath import FastDecisions
 from .routes import router
 
 
@@ -55,6 +56,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
         logging.getLogger("cooprules.requests").setLevel(logging.INFO)
     errors.install(app)
     app.include_router(router)
+    app.add_middleware(FastDecisions)
     if web:
         from ..web import install as install_web
 

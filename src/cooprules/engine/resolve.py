@@ -117,6 +117,8 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
             if verdict == standing_effect:
                 support.extend(winners)
                 how = f"agrees: also {verdict}"
+            elif verdict == "permitted" and standing_effect == "required":
+                how = "permits what a higher layer requires (consistent; the requirement stands)"
             else:
                 void.update(cp.id for cp in winners)
                 how = (f"yields: the higher layer's {standing_effect} stands over this layer's {verdict}"
@@ -175,7 +177,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
                        "applies to this request but is overridden here; it is under litigation")
                 contested.append(Contested(id=p.id, cite=p.cite, status=p.status.value, reason=why,
                                            litigation=_litigation(cp, day)))
-            if stood and value:
+            if value and not defeater[cp.id]:  # a voided rule's procedural duties still bind
                 for d in p.duties:
                     if d.trigger == "request_received" or goes_ahead:
                         key = (d.text, d.cite)
