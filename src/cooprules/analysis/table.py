@@ -1,0 +1,326 @@
+"""``cooprules evaluate-table``: a large file of requests (Parquet or CSV, one request
+per row in flat columns) in, the same rows with ``outcome``, ``citations`` and
+``error`` out.
+
+The file is read in batches (memory stays bounded); in each batch Polars finds the
+distinct rows, each distinct row not seen before is evaluated once by the engine
+(``Engine.evaluate_many``, or a Dask cluster), and the answers are joined back onto
+every row in order. Column meanings are in docs/analysis.md (:data:`COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import polars as pl
+
+from ..errors import RequestError, did_you_mean
+
+#: The flat columns of a request table. Required ones first.
+REQUIRED = ["responder.jurisdiction", "responder.entity", "requester", "action", "instrument"]
+OPTIONAL = ["responder.agreement_287g", "info_type", "attachments",
+            "subject.role", "subject.minor", "subject.convictions", "subject.registered_sex_offender",
+            "subject.federal_felony_warrant", "subject.final_removal_order", "subject.previously_removed",
+            "subject.consent_given", "subject.pending_charge",
+            "context.location", "context.purpose", "context.info_publicly_available",
+            "context.exigent_circumstances", "context.hours_held_past_release", "context.date"]
+COLUMNS = REQUIRED + OPTIONAL
+#: Columns added to the output.
+RESULT_COLUMNS = ["outcome", "citations", "error"]
+
+_BOOLS = {"subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
+          "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
+          "context.info_publicly_available", "context.exigent_circumstances"}
+_TRUE = {"true", "1", "yes", "t", "y"}
+_FALSE = {"false", "0", "no", "f", "n"}
+
+
+class TableError(ValueError):
+    """A request table that cannot be used (unreadable, unknown format or columns):
+    names the option or column and the allowed values."""
+
+
+@dataclass
+class TableStats:
+    """What a run did: ``rows`` read, ``distinct`` rows evaluated by the engine,
+    ``invalid`` rows (an ``error`` in the output), ``seconds`` of wall time."""
+
+    rows: int = 0
+    distinct: int = 0
+    invalid: int = 0
+    seconds: float = 0.0
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _bool(col: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise RequestError_(col, f"'{value}' is not true or false", ["true", "false"])
+
+
+def RequestError_(col: str, message: str, allowed: list[str] | None = None):  # noqa: N802 - a constructor
+    from ..errors import FieldError
+
+    return RequestError([FieldError(col, message, None, allowed or [])])
+
+
+def _number(col: str, value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        text = str(value).strip()
+        return float(text) if "." in text else int(text)
+    except ValueError:
+        raise RequestError_(col, f"'{value}' is not a number") from None
+
+
+def row_to_request(row: dict[str, Any]) -> dict[str, Any]:
+    """One flat row (column -> value; blank or null = not given) as a request dict in
+    the vocabulary. Raises :class:`RequestError` naming the column for text that
+    cannot be read (a bad boolean, number or conviction)."""
+    g = row.get
+    req: dict[str, Any] = {"responder": {"jurisdiction": g("responder.jurisdiction"), "entity": g("responder.entity")},
+                           "requester": g("requester"), "action": g("action"), "instrument": g("instrument")}
+    if not _blank(g("responder.agreement_287g")):
+        req["responder"]["agreement_287g"] = g("responder.agreement_287g")
+    if not _blank(g("info_type")):
+        req["info_type"] = g("info_type")
+    if not _blank(g("attachments")):
+        req["attachments"] = [a.strip() for a in str(g("attachments")).split(";") if a.strip()]
+    subject: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    for col, value in row.items():
+        if _blank(value) or "." not in col or col.startswith("responder."):
+            continue
+        root, name = col.split(".", 1)
+        target = subject if root == "subject" else context
+        if col in _BOOLS:
+            target[name] = _bool(col, value)
+        elif col == "subject.convictions":
+            target[name] = _convictions(str(value))
+        elif col == "subject.pending_charge":
+            target[name] = _pending(str(value))
+        elif col == "context.hours_held_past_release":
+            target[name] = _number(col, value)
+        elif col == "context.date":
+            target[name] = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+        else:
+            target[name] = value
+    if subject:
+        req["subject"] = subject
+    if context:
+        req["context"] = context
+    return req
+
+
+def _convictions(text: str) -> list[dict[str, Any]]:
+    if text.strip().lower() == "none":
+        return []
+    out = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        cat, _, years = part.strip().partition(":")
+        if not years:
+            raise RequestError_("subject.convictions", f"'{part}': write CATEGORY:YEARS_AGO (e.g. violent_felony:4), "
+                                ";-joined, or none")
+        out.append({"category": cat, "years_ago": _number("subject.convictions", years)})
+    return out
+
+
+def _pending(text: str) -> Any:
+    text = text.strip()
+    if text.lower() == "none":
+        return "none"
+    cat, _, pc = text.partition(":")
+    out: dict[str, Any] = {"category": cat}
+    if pc:
+        if pc not in ("pc", "nopc"):
+            raise RequestError_("subject.pending_charge", f"'{text}': write CATEGORY, CATEGORY:pc or CATEGORY:nopc, or none")
+        out["probable_cause_determined"] = pc == "pc"
+    return out
+
+
+def check_columns(columns: list[str]) -> None:
+    """Raise :class:`TableError` for unknown columns (with "did you mean") or missing
+    required ones."""
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        hints = [f"'{c}'" + (f" (did you mean '{did_you_mean(c, COLUMNS)}'?)" if did_you_mean(c, COLUMNS) else "")
+                 for c in unknown]
+        raise TableError(f"unknown column(s) {', '.join(hints)}; allowed: {', '.join(COLUMNS)}")
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise TableError(f"missing required column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
+
+
+def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
+    """The table at ``path`` (``.parquet`` or ``.csv``) in batches of at most
+    ``batch_rows`` rows. CSV cells are read as text. Raises :class:`TableError` naming
+    the input for an unreadable file or another extension."""
+    p = Path(path)
+    if not p.is_file():
+        raise TableError(f"IN: cannot read '{path}': no such file")
+    try:
+        if path.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            check_columns(pf.schema_arrow.names)
+            for batch in pf.iter_batches(batch_size=batch_rows):
+                yield pl.from_arrow(batch)  # type: ignore[misc]
+        elif path.endswith(".csv"):
+            lf = pl.scan_csv(path, infer_schema=False)
+            check_columns(lf.collect_schema().names())
+            yield from lf.collect_batches(chunk_size=batch_rows)
+        else:
+            raise TableError(f"IN: '{path}' must end in .parquet or .csv")
+    except TableError:
+        raise
+    except Exception as exc:  # pyarrow / polars read errors
+        raise TableError(f"IN: cannot read '{path}': {exc}") from None
+
+
+class _Writer:
+    def __init__(self, path: str):
+        if not path.endswith((".parquet", ".csv")):
+            raise TableError(f"--out: '{path}' must end in .parquet or .csv")
+        self.path, self.tmp = path, path + ".partial"
+        self.pq = None
+        self.first = True
+
+    def write(self, df: pl.DataFrame) -> None:
+        if self.path.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            table = df.to_arrow()
+            if self.pq is None:
+                self.pq = pq.ParquetWriter(self.tmp, table.schema)
+            self.pq.write_table(table.cast(self.pq.schema))
+        else:
+            with open(self.tmp, "w" if self.first else "a", encoding="utf-8") as fh:
+                df.write_csv(fh, include_header=self.first)
+        self.first = False
+
+    def close(self, ok: bool) -> None:
+        if self.pq is not None:
+            self.pq.close()
+        tmp = Path(self.tmp)
+        if ok and tmp.exists():
+            tmp.replace(self.path)
+        elif tmp.exists():
+            tmp.unlink()  # nothing half-written is kept
+
+
+def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = None, batch_rows: int = 1_000_000,
+                   evaluate: Callable[[list[dict[str, Any]]], list[tuple[str, str]]] | None = None,
+                   progress: Callable[[int], None] | None = None) -> TableStats:
+    """Evaluate every row of ``src`` and write it with ``outcome``, ``citations``
+    (;-joined provision ids) and ``error`` (null unless the row was invalid) to ``out``
+    (``.parquet`` or ``.csv``; ``None`` to discard, for benchmarks).
+
+    ``as_of`` applies one date's law to every row (default: each row's
+    ``context.date``, else today). ``evaluate(requests)`` replaces the local engine
+    (e.g. a Dask cluster); it returns ``(outcome, citations)`` per request, with
+    ``("invalid", message)`` for a request the engine rejects. ``progress(rows)`` is
+    called after each batch. Returns :class:`TableStats`. Raises :class:`TableError`
+    for an unreadable input or bad columns; the output is written to a temporary file
+    and moved into place only when complete.
+    """
+    started = time.perf_counter()
+    stats = TableStats()
+    cache: dict[tuple, tuple[str | None, str | None, str | None]] = {}
+    writer = _Writer(out) if out else None
+    ok = False
+    try:
+        for df in read_batches(src, batch_rows):
+            cols = df.columns
+            uniq = df.unique(maintain_order=False)
+            rows = uniq.rows()
+            todo = [r for r in rows if r not in cache]
+            _answer(engine, cols, todo, cache, as_of, evaluate)
+            stats.distinct += len(todo)
+            answers = [cache[r] for r in rows]
+            res = uniq.with_columns(
+                pl.Series("outcome", [a[0] for a in answers], dtype=pl.String),
+                pl.Series("citations", [a[1] for a in answers], dtype=pl.String),
+                pl.Series("error", [a[2] for a in answers], dtype=pl.String))
+            joined = df.join(res, on=cols, how="left", nulls_equal=True, maintain_order="left")
+            stats.rows += df.height
+            stats.invalid += int(joined["error"].is_not_null().sum())
+            if writer:
+                writer.write(joined)
+            if progress:
+                progress(df.height)
+        ok = True
+    finally:
+        if writer:
+            writer.close(ok)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:
+    """Evaluate the distinct rows in ``todo`` and store ``(outcome, citations, error)``."""
+    requests, keys = [], []
+    for row in todo:
+        try:
+            requests.append(row_to_request(dict(zip(cols, row))))
+            keys.append(row)
+        except RequestError as exc:
+            cache[row] = (None, None, str(exc))
+    if not requests:
+        return
+    if evaluate is not None:
+        answers = evaluate(requests)
+        for row, (outcome, cites) in zip(keys, answers):
+            cache[row] = (None, None, cites) if outcome == "invalid" else (outcome, cites, None)
+        return
+    for row, d in zip(keys, engine.evaluate_many(requests, as_of=as_of)):
+        if isinstance(d, RequestError):
+            cache[row] = (None, None, str(d))
+        else:
+            cache[row] = (d.outcome.value, ";".join(c.id for c in d.citations), None)
+
+
+def flatten(request: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`row_to_request`: a request dict as one flat row with every
+    column of :data:`COLUMNS` (``None`` for facts not given; booleans as text, so the
+    row fits a CSV as well as a Parquet file)."""
+    row: dict[str, Any] = {c: None for c in COLUMNS}
+    responder = request.get("responder", {})
+    row["responder.jurisdiction"] = responder.get("jurisdiction")
+    row["responder.entity"] = responder.get("entity")
+    row["responder.agreement_287g"] = responder.get("agreement_287g")
+    for key in ("requester", "action", "instrument", "info_type"):
+        row[key] = request.get(key)
+    if request.get("attachments"):
+        row["attachments"] = ";".join(request["attachments"])
+    for root in ("subject", "context"):
+        for name, value in (request.get(root) or {}).items():
+            col = f"{root}.{name}"
+            if value is None:
+                continue
+            if col == "subject.convictions":
+                value = ";".join(f"{c['category']}:{c['years_ago']}" for c in value) or "none"
+            elif col == "subject.pending_charge" and isinstance(value, dict):
+                pc = value.get("probable_cause_determined")
+                value = value["category"] + ("" if pc is None else (":pc" if pc else ":nopc"))
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            elif col == "context.hours_held_past_release":
+                value = str(value)
+            row[col] = value
+    return row
