@@ -177,14 +177,25 @@ def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator[pl.DataFram
         if path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
-            pf = pq.ParquetFile(path)
-            check_columns(pf.schema_arrow.names)
-            for batch in pf.iter_batches(batch_size=batch_rows):
-                yield pl.from_arrow(batch)  # type: ignore[misc]
+            names = pq.ParquetFile(path).schema_arrow.names
+            check_columns(names)
+            pf = pq.ParquetFile(path, read_dictionary=names)  # text columns stay dictionary-encoded
+            import pyarrow as pa
+
+            pending, count = [], 0
+            for batch in pf.iter_batches(batch_size=batch_rows):  # at most one row group each
+                pending.append(batch)
+                count += batch.num_rows
+                if count >= batch_rows:
+                    yield pl.from_arrow(pa.Table.from_batches(pending)).rechunk()  # type: ignore[union-attr]
+                    pending, count = [], 0
+            if pending:
+                yield pl.from_arrow(pa.Table.from_batches(pending)).rechunk()  # type: ignore[union-attr]
         elif path.endswith(".csv"):
             lf = pl.scan_csv(path, infer_schema=False)
             check_columns(lf.collect_schema().names())
-            yield from lf.collect_batches(chunk_size=batch_rows)
+            for df in lf.collect_batches(chunk_size=batch_rows):
+                yield df.with_columns(pl.all().cast(pl.Categorical))
         else:
             raise TableError(f"IN: '{path}' must end in .parquet or .csv")
     except TableError:
@@ -246,18 +257,7 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
     ok = False
     try:
         for df in read_batches(src, batch_rows):
-            cols = df.columns
-            uniq = df.unique(maintain_order=False)
-            rows = uniq.rows()
-            todo = [r for r in rows if r not in cache]
-            _answer(engine, cols, todo, cache, as_of, evaluate)
-            stats.distinct += len(todo)
-            answers = [cache[r] for r in rows]
-            res = uniq.with_columns(
-                pl.Series("outcome", [a[0] for a in answers], dtype=pl.String),
-                pl.Series("citations", [a[1] for a in answers], dtype=pl.String),
-                pl.Series("error", [a[2] for a in answers], dtype=pl.String))
-            joined = df.join(res, on=cols, how="left", nulls_equal=True, maintain_order="left")
+            joined = _evaluate_batch(engine, df, cache, stats, as_of, evaluate)
             stats.rows += df.height
             stats.invalid += int(joined["error"].is_not_null().sum())
             if writer:
@@ -270,6 +270,34 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
             writer.close(ok)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _evaluate_batch(engine, df: pl.DataFrame, cache: dict, stats: TableStats, as_of, evaluate) -> pl.DataFrame:
+    """One batch: distinct rows by a hash of the columns' physical values (dictionary
+    codes for text), checked exactly (every row equals its group's first row, else the
+    batch falls back to a join on all columns); each distinct row not in ``cache`` is
+    evaluated; answers are joined back onto every row, in order."""
+    cols = df.columns
+    physical = df.select([pl.col(c).to_physical() if df.schema[c] == pl.Categorical else pl.col(c) for c in cols])
+    h = physical.select(pl.struct(pl.all()).hash().alias("h"))["h"]
+    firsts = (pl.DataFrame({"h": h}).with_row_index("i").unique("h", keep="first", maintain_order=True))
+    rep = pl.DataFrame({"h": h}).join(firsts, on="h", how="left", maintain_order="left")["i"]
+    same = physical.select([(pl.col(c).gather(rep.cast(pl.Int64)).eq_missing(pl.col(c))).all() for c in cols]).row(0)
+    exact = all(same)
+    uniq = df[firsts["i"]] if exact else df.unique(maintain_order=False)
+    rows = uniq.rows()
+    todo = [r for r in dict.fromkeys(rows) if r not in cache]
+    _answer(engine, cols, todo, cache, as_of, evaluate)
+    stats.distinct += len(todo)
+    answers = [cache[r] for r in rows]
+    results = {"outcome": [a[0] for a in answers], "citations": [a[1] for a in answers], "error": [a[2] for a in answers]}
+    schema = {"outcome": pl.String, "citations": pl.String, "error": pl.String}
+    if exact:
+        res = pl.DataFrame({"h": firsts["h"], **results}, schema={"h": h.dtype, **schema})
+        return pl.concat([df, pl.DataFrame({"h": h}).join(res, on="h", how="left", maintain_order="left").drop("h")],
+                         how="horizontal")
+    res = uniq.with_columns([pl.Series(k, v, dtype=pl.String) for k, v in results.items()])
+    return df.join(res, on=cols, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:

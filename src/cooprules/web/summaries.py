@@ -84,9 +84,10 @@ def compose(outcome: str, action: str, facts: list[str], gettext: Callable[[str]
 
 
 def summary(decision: Decision, lang: str, gettext: Callable[[str], str]) -> str:
-    """What to do now, in ``lang``: the engine's own words in English, the catalog's
-    otherwise."""
-    if lang == "en":
+    """What to do now, in ``lang``: the engine's own words in English (except that a
+    conditional answer names the missing facts in plain words rather than as field
+    names), the catalog's otherwise."""
+    if lang == "en" and decision.outcome is not Outcome.conditional:
         return decision.summary
     facts = [m.fact for m in decision.depends_on]
     return compose(decision.outcome.value, decision.action.value, facts, gettext)

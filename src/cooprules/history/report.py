@@ -1,0 +1,63 @@
+"""The HTML report of ``cooprules history detainers``: one self-contained page."""
+
+from __future__ import annotations
+
+import html
+
+import polars as pl
+
+_EXPLAIN = """Each record is one detainer or notification request ICE prepared (FY2015, October 2014 to July 2015).
+The <b>legal answer</b> is what cooprules gives under the law in force on the record's prepare date, for the
+government that runs the facility (county jail: the sheriff; city jail: the police; state prison: the state's
+corrections department). The records say nothing about the person's convictions, so where the law turns on them the
+answer is <i>conditional</i> and the possible outcomes are listed. <b>Declined</b> means ICE recorded "Detainer
+Declined by LEA"; <b>booked</b> means "Booked into Detention" (ICE took custody); <b>open</b> means no lift reason was
+recorded. Federal and contract facilities, and names that could not be matched, are kept and counted as unmapped."""
+
+
+def _table(df: pl.DataFrame, limit: int | None = None) -> str:
+    rows = df.head(limit) if limit else df
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in rows.columns)
+    body = []
+    for r in rows.iter_rows():
+        cells = "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in r)
+        body.append(f"<tr>{cells}</tr>")
+    more = f"<p>… {df.height - rows.height} more rows in the Parquet output.</p>" if limit and df.height > limit else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def render_html(history, path: str, source: str, engine) -> None:
+    """Write the report for ``history`` (a :class:`~.detainers.History`) to ``path``."""
+    from .detainers import date_range
+
+    recs = history.records
+    first, last = date_range(history)
+    methods = recs.group_by("match").len().sort("len", descending=True).rename({"len": "records"})
+    unmapped = (recs.filter(pl.col("ocd_id").is_null()).group_by("detainer_detention_facility", "state", "match").len()
+                .sort("len", descending=True).rename({"len": "records"}))
+    states = history.by_state()
+    focus = states.filter(pl.col("state").is_in(["CALIFORNIA", "TEXAS"]))
+    facilities = history.by_facility().filter(pl.col("ocd_id").is_not_null())
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Detainers FY2015: law against practice</title>
+<style>
+body{{font-family:system-ui,sans-serif;margin:1.5rem;color:#222}} h1{{font-size:1.5rem}} h2{{font-size:1.2rem;margin-top:2rem}}
+table{{border-collapse:collapse;font-size:.8rem}} th,td{{border:1px solid #ccc;padding:.2rem .4rem;text-align:left}}
+th{{background:#f3f3f3;position:sticky;top:0}} .big{{font-size:1.1rem}} p{{max-width:60rem}}
+</style></head><body>
+<h1>ICE detainers, FY2015: the legal answer beside what the agencies did</h1>
+<p class="big">{recs.height:,} records from {html.escape(source)}, prepared {first} to {last}.
+Facility mapping: <b>{history.match_rate:.1%}</b> of records mapped to the government that runs the facility
+({int(recs['ocd_id'].is_not_null().sum()):,} mapped, {int(recs['ocd_id'].is_null().sum()):,} unmapped and kept).</p>
+<p>{_EXPLAIN}</p>
+<p>Law applied as of each record's date; corpus {engine.corpus.version}. Not legal advice: each answer cites its
+provisions (see the Parquet output, column <code>citations</code>).</p>
+<h2>California and Texas</h2>{_table(focus)}
+<h2>How facilities were mapped</h2>{_table(methods)}
+<h2>By state</h2>{_table(states)}
+<h2>By facility (mapped)</h2>{_table(facilities, 400)}
+<h2>Unmapped facilities</h2>{_table(unmapped, 150)}
+</body></html>
+"""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(page)

@@ -1,0 +1,223 @@
+"""Standard scenarios, diff, what-if, maps and evaluate-table (cooprules.analysis,
+cooprules.maps), through the Python API and the CLI.
+
+Assertions rest on stable facts of the corpus: California's Values Act (SB 54) took
+effect 2018-01-01 and forbids a sheriff to share release dates (Gov. Code
+§ 7284.6(a)(1)(C), ``ca-gov-7284.6-a1C``) or hold on a detainer (``ca-gov-7284.6-a1B``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from cooprules.analysis.dates import OptionError, parse_day
+from cooprules.analysis.diff import diff
+from cooprules.analysis.standard import ScenarioFileError, load_scenarios, select
+from cooprules.analysis.table import COLUMNS, evaluate_table, flatten, row_to_request
+from cooprules.analysis.whatif import DraftError, what_if
+from cooprules.cli import app
+from cooprules.errors import parse_request
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return load_scenarios()
+
+
+# ---------------------------------------------------------------- standard scenarios
+
+def test_standard_scenarios_are_many_unique_and_valid(scenarios):
+    ids = [s.id for s in scenarios]
+    assert len(ids) >= 100 and len(set(ids)) == len(ids)
+    actions = {s.action for s in scenarios}
+    assert {"detainer_hold", "release_notification", "custody_transfer", "information_sharing"} <= actions
+    for s in scenarios:
+        assert "jurisdiction" not in s.request.get("responder", {})
+        parse_request(s.request_for(SAN_DIEGO))
+
+
+def test_detainer_no_convictions_is_the_i247a_jail_case(scenarios):
+    s = select(scenarios, ["detainer-no-convictions"])[0]
+    req = s.request_for(SAN_DIEGO)
+    assert (req["action"], req["instrument"], s.entity) == ("detainer_hold", "detainer_request", "sheriff")
+    assert req["subject"]["convictions"] == [] and req["context"]["location"] == "jail"
+    assert req["responder"] == {"agreement_287g": "none", "jurisdiction": SAN_DIEGO, "entity": "sheriff"}
+    # the entity follows the jurisdiction's kind unless overridden
+    assert s.request_for("ocd-division/country:us/state:ca/place:los_angeles", kind="place")["responder"]["entity"] == "police"
+    assert s.request_for(SAN_DIEGO, entity="jail")["responder"]["entity"] == "jail"
+
+
+def test_unknown_scenario_id_names_the_option_and_suggests(scenarios):
+    with pytest.raises(ScenarioFileError, match=r"--scenario: unknown scenario id 'detainer-no-conviction'.*did you mean 'detainer-no-convictions'"):
+        select(scenarios, ["detainer-no-conviction"])
+
+
+def test_bad_scenario_file(tmp_path):
+    bad = tmp_path / "s.yaml"
+    bad.write_text("scenarios:\n  - id: x\n    entity: sherif\n    request: {action: detainer_hold, instrument: detainer_request, requester: ice_ero}\n")
+    with pytest.raises(ScenarioFileError, match="did you mean 'sheriff'"):
+        load_scenarios(bad)
+    with pytest.raises(ScenarioFileError, match="cannot read"):
+        load_scenarios(tmp_path / "missing.yaml")
+
+
+def test_dates():
+    assert parse_day("2018-06-01", "--to") == dt.date(2018, 6, 1)
+    with pytest.raises(OptionError, match="--from: '2018-13-01' is not a date"):
+        parse_day("2018-13-01", "--from")
+    with pytest.raises(OptionError, match="before 2014-01-01"):
+        parse_day("2013-12-31", "--as-of")
+
+
+# ---------------------------------------------------------------- diff
+
+def test_diff_san_diego_sheriff_shows_sb54(engine, scenarios):
+    changes = {c.scenario: c for c in diff(engine, SAN_DIEGO, scenarios, dt.date(2017, 6, 1), dt.date(2018, 6, 1), "sheriff")}
+    release = changes["release-date-no-convictions"]
+    assert (release.before, release.after) == ("permitted", "prohibited")
+    assert "ca-gov-7284.6-a1C" in release.cites_after
+    assert any(pid == "ca-gov-7284.6-a1C" and fr == "2018-01-01" for pid, _, fr, _ in release.changed_by)
+    hold = changes["detainer-no-convictions"]  # prohibited under the TRUST Act and SB 54: other grounds
+    assert not hold.outcome_changed and "ca-gov-7284.6-a1B" in hold.cites_after
+    assert "ca-gov-7284.6-a1B" not in hold.cites_before
+
+
+def test_diff_same_date_is_empty(engine, scenarios):
+    assert diff(engine, SAN_DIEGO, scenarios[:10], dt.date(2020, 1, 1), dt.date(2020, 1, 1)) == []
+
+
+def test_cli_diff(engine):
+    res = runner.invoke(app, ["diff", "-j", SAN_DIEGO, "-e", "sheriff", "--from", "2017-06-01", "--to", "2018-06-01"])
+    assert res.exit_code == 0, res.output
+    assert "release-date-no-convictions: permitted → prohibited" in res.output
+    assert "§ 7284.6(a)(1)(C)" in res.output and "in force 2018-01-01" in res.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2017-99-01", "--to", "2018-06-01"], "--from: '2017-99-01' is not a date"),
+    (["--from", "2010-01-01", "--to", "2018-06-01"], "before 2014-01-01"),
+    (["--from", "2017-06-01", "--to", "2018-06-01", "--scenario", "nope"], "--scenario: unknown scenario id 'nope'"),
+])
+def test_cli_diff_bad_input(args, message):
+    res = runner.invoke(app, ["diff", "-j", SAN_DIEGO, *args])
+    assert res.exit_code == 2
+    assert message in res.output
+    assert "Traceback" not in res.output
+
+
+def test_cli_diff_unknown_jurisdiction():
+    res = runner.invoke(app, ["diff", "-j", "ocd-division/country:us/state:ca/county:san_deigo", "--from", "2017-06-01",
+                              "--to", "2018-06-01"])
+    assert res.exit_code == 2 and "responder.jurisdiction" in res.output and "county:san_diego" in res.output
+
+
+# ---------------------------------------------------------------- what-if
+
+def test_whatif_city_draft_reports_changes(engine, scenarios):
+    result = what_if(engine, scenarios, str(FIXTURES / "draft-san-diego-ordinance.yaml"), as_of=dt.date(2026, 6, 1))
+    assert result.jurisdictions == ["ocd-division/country:us/state:ca/place:san_diego"]
+    assert result.added == ["sdcity-draft-1", "sdcity-draft-2"]
+    moved = result.changes.filter(pl.col("before") != pl.col("after"))
+    assert moved.height >= 1
+    assert set(moved["after"]) == {"prohibited"}
+    assert all("sdcity-draft-1" in c for c in moved["citations_after"])
+    assert sum(result.counts.values()) == result.changes.height
+    assert not (Path(engine.corpus.root) / "us/ca/place-san_diego").exists()  # rules/ untouched
+
+
+def test_whatif_invalid_draft_gets_lint_messages(engine, scenarios):
+    with pytest.raises(DraftError) as info:
+        what_if(engine, scenarios[:3], str(FIXTURES / "draft-invalid.yaml"))
+    text = "\n".join(info.value.findings)
+    assert "detainer_hld" in text and "did you mean 'detainer_hold'" in text
+
+
+def test_whatif_remove_unknown_id(engine, scenarios):
+    with pytest.raises(DraftError, match="--remove: no provision 'ca-gov-7284.6-a1Z'"):
+        what_if(engine, scenarios[:3], remove=["ca-gov-7284.6-a1Z"])
+
+
+def test_cli_whatif(tmp_path):
+    out = tmp_path / "changes.csv"
+    res = runner.invoke(app, ["whatif", "--add", str(FIXTURES / "draft-san-diego-ordinance.yaml"), "--as-of", "2026-06-01",
+                              "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "change outcome" in res.output and "permitted → prohibited" in res.output
+    assert pl.read_csv(out).height >= 1
+    res = runner.invoke(app, ["whatif", "--add", str(FIXTURES / "draft-invalid.yaml")])
+    assert res.exit_code == 2 and "does not pass lint" in res.output
+
+
+# ---------------------------------------------------------------- maps
+
+def test_map_differs_where_the_law_changed(engine, scenarios, tmp_path):
+    from cooprules.maps import build_map, draw
+
+    s = select(scenarios, ["detainer-no-convictions"])[0]
+    now = build_map(engine, s, dt.date(2026, 11, 29))
+    then = build_map(engine, s, dt.date(2016, 6, 1))
+    changed = {f for f in now.values if now.values[f] != then.values.get(f)}
+    assert changed and len(now.values) > 3000
+    assert then.values["06073"] == "prohibited"  # San Diego: TRUST Act in 2016 already
+    draw(now, str(tmp_path / "m.png"))
+    draw(now, str(tmp_path / "m.html"))
+    assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (tmp_path / "m.html").read_text()
+    assert "<svg" in page and "detainer-no-convictions" in page and "San Diego" in page and "<script" not in page
+
+
+def test_cli_map_state_level_and_bad_options(tmp_path):
+    res = runner.invoke(app, ["map", "--scenario", "detainer-no-convictions", "--level", "state", "--as-of", "2018-06-01",
+                              "--out", str(tmp_path / "s.png")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "s.png").stat().st_size > 10_000
+    res = runner.invoke(app, ["map", "--scenario", "detainer-no-convictions", "--level", "city", "--out", str(tmp_path / "x.png")])
+    assert res.exit_code == 2 and "--level: 'city'" in res.output
+    res = runner.invoke(app, ["map", "--scenario", "detainer-no-convictions", "--out", str(tmp_path / "x.pdf")])
+    assert res.exit_code == 2 and "--out" in res.output
+
+
+# ---------------------------------------------------------------- evaluate-table
+
+def test_flat_rows_round_trip(engine):
+    from cooprules.analysis.sampling import random_requests
+
+    for req in random_requests(engine, 200, seed=3):
+        assert parse_request(row_to_request(flatten(req))) == parse_request(req)
+
+
+def test_evaluate_table_csv_with_a_bad_row(engine, tmp_path):
+    s = load_scenarios(FIXTURES / "scenarios-small.yaml")
+    rows = [flatten(x.request_for(SAN_DIEGO)) for x in s] * 3
+    bad = dict(rows[0], action="detainer_hld")
+    src = tmp_path / "in.csv"
+    pl.DataFrame(rows + [bad], schema={c: pl.String for c in COLUMNS}).write_csv(src)
+    res = runner.invoke(app, ["evaluate-table", str(src), "--out", str(tmp_path / "out.parquet"), "--as-of", "2025-06-01"])
+    assert res.exit_code == 1, res.output  # one invalid row
+    out = pl.read_parquet(tmp_path / "out.parquet")
+    assert out.height == 10 and out.columns[-3:] == ["outcome", "citations", "error"]
+    direct = [engine.evaluate(x.request_for(SAN_DIEGO), dt.date(2025, 6, 1)) for x in s]
+    assert out["outcome"].to_list()[:9] == [d.outcome.value for d in direct] * 3
+    assert out["citations"].to_list()[:3] == [";".join(c.id for c in d.citations) for d in direct]
+    assert out["outcome"][0] == "prohibited" and "ca-gov-7284.6-a1B" in out["citations"][0]
+    assert "did you mean 'detainer_hold'" in out["error"][9] and out["outcome"][9] is None
+
+
+def test_evaluate_table_bad_columns(engine, tmp_path):
+    from cooprules.analysis.table import TableError
+
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"responder.jurisdicton": ["x"]}).write_csv(src)
+    with pytest.raises(TableError, match="did you mean 'responder.jurisdiction'"):
+        evaluate_table(engine, str(src), None)
+    res = runner.invoke(app, ["evaluate-table", str(tmp_path / "none.parquet"), "--out", str(tmp_path / "o.csv")])
+    assert res.exit_code == 2 and "IN: cannot read" in res.output
