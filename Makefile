@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint bench setup clean
+.PHONY: example test lint bench bench-http setup clean
 
 $(STAMP): pyproject.toml
 	command -v chromium || (apt-get update && apt-get install -y chromium)
@@ -29,6 +29,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+
+bench-http: $(STAMP)
+	$(BIN)/python benchmarks/bench_http.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

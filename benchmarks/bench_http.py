@@ -11,7 +11,7 @@ HTTP/1.1 keep-alive; slower, so it measures less than the server can do). The lo
 tool shares the 2 cores with the server. Bounded: each run stops after D seconds, and
 only 127.0.0.1 is ever contacted.
 
-    .venv/bin/python benchmarks/bench_http.py [--workers 1] [--connections 32] [--seconds 10] [--tool wrk|python]
+    .venv/bin/python benchmarks/bench_http.py [--workers 1] [--connections 16] [--seconds 10] [--tool wrk|python]
 
 Target (issue "Front-line web page and HTTP API"): >= 2,000 decisions/s, p99 <= 25 ms.
 """
@@ -150,7 +150,7 @@ def run_python(port: int, lines: list[str], connections: int, seconds: int) -> d
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, default=1)
-    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--threads", type=int, default=1, help="wrk threads")
     ap.add_argument("--tool", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")

@@ -259,3 +259,20 @@ def test_no_500_for_any_path_or_query(client, text):
                  client.get("/ask", params={"jurisdiction": text, "entity": "sheriff", "action": "detainer_hold",
                                             "instrument": "detainer_request", "subject.minor": text})):
         assert resp.status_code < 500, resp.text
+
+
+def test_serve_configuration_from_environment(monkeypatch):
+    from cooprules.api.app import app_from_env
+
+    monkeypatch.setenv("COOPRULES_LOG_REQUESTS", "1")
+    monkeypatch.setenv("COOPRULES_WEB", "0")
+    app = app_from_env()
+    assert app.state.log_requests is True
+    with TestClient(app) as c:
+        assert c.get("/ask").status_code == 404
+    monkeypatch.setenv("COOPRULES_LOG_REQUESTS", "0")
+    monkeypatch.setenv("COOPRULES_WEB", "1")
+    app = app_from_env()
+    assert app.state.log_requests is False
+    with TestClient(app) as c:
+        assert c.get("/ask").status_code == 200

@@ -27,10 +27,6 @@ def register(app: typer.Typer) -> None:
 
         os.environ["COOPRULES_LOG_REQUESTS"] = "1" if log_requests else "0"
         os.environ["COOPRULES_WEB"] = "0" if no_web else "1"
-        if log_requests:
-            import logging
-
-            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         uvicorn.run("cooprules.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     access_log=log_requests, log_level="info" if log_requests else "warning",
                     server_header=False)

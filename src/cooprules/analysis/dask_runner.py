@@ -49,13 +49,14 @@ def evaluate_partition(requests: list[Any], as_of: dt.date | None, rules: str | 
     return engine.corpus.version, out
 
 
-def connect(scheduler: str | Any):
+def connect(scheduler: str | Any, timeout: str = "10s"):
     """A ``distributed.Client`` for a scheduler address (``tcp://host:port``) or a
-    cluster object. Raises :class:`ClusterError` naming ``--scheduler``."""
+    cluster object, waiting at most ``timeout``. Raises :class:`ClusterError` naming
+    ``--scheduler``."""
     from distributed import Client
 
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(scheduler, timeout=timeout)
     except Exception as exc:  # OSError, TimeoutError, ValueError from bad addresses
         raise ClusterError(f"--scheduler: cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
 

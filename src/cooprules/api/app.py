@@ -53,7 +53,12 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
     app.state.engine = engine
     app.state.log_requests = log_requests
     if log_requests:
-        logging.getLogger("cooprules.requests").setLevel(logging.INFO)
+        logger = logging.getLogger("cooprules.requests")
+        logger.setLevel(logging.INFO)
+        if not logger.handlers:  # worker processes do not inherit the CLI's logging set-up
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+            logger.addHandler(handler)
     errors.install(app)
     app.include_router(router)
     app.add_middleware(FastDecisions)

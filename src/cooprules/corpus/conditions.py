@@ -63,7 +63,8 @@ class Condition:
 
     ``facts`` are the optional facts it reads (``subject.minor``...);
     ``strings`` and ``numbers`` the literals it compares with (used to choose the
-    values to try for a missing fact). ``program`` is None for the constant ``true``.
+    values to try for a missing fact); ``roots`` the top-level names it reads.
+    ``program`` is None for the constant ``true``.
     """
 
     source: str
@@ -71,6 +72,7 @@ class Condition:
     facts: frozenset[str]
     strings: frozenset[str]
     numbers: frozenset[float]
+    roots: frozenset[str] = frozenset()
 
     def evaluate(self, ctx: "cel.Context") -> bool | None:
         """True or False, or None when the answer turns on a fact the request lacks.
@@ -141,4 +143,5 @@ def compile_condition(source: str) -> Condition:
     facts = {f"{r}.{a}" for r, a in _PATH.findall(code) if f"{r}.{a}" in OPTIONAL_FACTS}
     strings = {s[1:-1] for s in _STRING.findall(text)}
     numbers = {float(n) for n in _NUMBER.findall(code)}
-    return Condition(text, program, frozenset(facts), frozenset(strings), frozenset(numbers))
+    roots = frozenset(v for v in program.variables() if v in ROOTS)
+    return Condition(text, program, frozenset(facts), frozenset(strings), frozenset(numbers), roots)

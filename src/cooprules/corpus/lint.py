@@ -70,8 +70,7 @@ def sample_activations(action: Action, count: int = 160, seed: int = 7) -> list[
                         "info_publicly_available": rng.random() < 0.3, "exigent_circumstances": rng.random() < 0.2,
                         "hours_held_past_release": rng.choice([0, 12, 47, 48, 49, 72])},
         }
-        if action is Action.information_sharing:
-            act["info_type"] = rng.choice(list(InfoType)).value
+        act["info_type"] = rng.choice(list(InfoType)).value if action is Action.information_sharing else ""
         out.append(act)
     return out
 

@@ -75,7 +75,8 @@ class Corpus:
 
     ``provisions``: id -> CompiledProvision; ``folders``: OCD-ID -> JurisdictionFolder
     (and ``folder_paths`` OCD-ID -> folder relative to the root); ``by_action``:
-    action -> provisions that speak to it; ``boundaries``: every date on which some
+    action -> provisions that speak to it; ``by_lawmaker``: (OCD-ID, action) -> the
+    lawmaker's provisions on it; ``boundaries``: every date on which some
     provision starts or stops (answers can only change on these days); ``version``:
     sha256 of every rule file, so a decision can be reproduced. Boundaries include
     litigation dates, since what a decision reports as contested changes on them.
@@ -88,21 +89,37 @@ class Corpus:
     documents: dict[str, dict[str, Any]]
     version: str
     by_action: dict[Action, list[CompiledProvision]] = field(default_factory=dict)
+    by_lawmaker: dict[tuple[str, Action], list[CompiledProvision]] = field(default_factory=dict)
     boundaries: list[dt.date] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         index: dict[Action, list[CompiledProvision]] = {a: [] for a in Action}
+        by_lawmaker: dict[tuple[str, Action], list[CompiledProvision]] = {}
         days: set[dt.date] = set()
         for cp in self.provisions.values():
             for action in cp.provision.actions:
                 index[action].append(cp)
+                by_lawmaker.setdefault((cp.provision.jurisdiction, action), []).append(cp)
             days.add(cp.provision.effective_from)
             if cp.provision.effective_to:
                 days.add(cp.provision.effective_to)
             # litigation reported on a date depends on the cases decided by then
             days.update(n.date for n in cp.provision.litigation if n.date is not None)
         self.by_action = index
+        self.by_lawmaker = by_lawmaker
         self.boundaries = sorted(days)
+
+    @staticmethod
+    def boundaries_of(provisions: list[CompiledProvision]) -> list[dt.date]:
+        """The days on which any of ``provisions`` starts, stops or gains a reported case."""
+        days: set[dt.date] = set()
+        for cp in provisions:
+            p = cp.provision
+            days.add(p.effective_from)
+            if p.effective_to:
+                days.add(p.effective_to)
+            days.update(n.date for n in p.litigation if n.date is not None)
+        return sorted(days)
 
     def period(self, day: dt.date) -> int:
         """Index of the period between boundaries that ``day`` falls in: two days with

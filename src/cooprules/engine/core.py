@@ -11,6 +11,7 @@ the same decisions (the tests check this).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 from typing import Any, Iterable
@@ -22,7 +23,7 @@ from ..corpus.loader import Corpus, load_corpus
 from ..errors import FieldError, RequestError, parse_request
 from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome, Request
 from .explain import summarize
-from .layers import Plan, build_plan
+from .layers import Plan, build_plan, chain_provisions
 from .partial import NO_PENDING_CHARGE, explore
 from .resolve import NOT_ENCODED, Resolved, resolve
 
@@ -42,8 +43,10 @@ def activation(req: Request, jurisdiction: str) -> dict[str, Any]:
         "instrument": req.instrument.value,
         "attachments": [a.value for a in req.attachments],
     }
-    if req.info_type is not None:
-        out["info_type"] = req.info_type.value
+    # info_type is always present so that a condition on it is simply false for other
+    # actions (it is not a fact that can be missing: the vocabulary requires it with
+    # information_sharing and forbids it otherwise)
+    out["info_type"] = req.info_type.value if req.info_type is not None else ""
     subject: dict[str, Any] = {}
     for name, value in req.subject:
         if value is None:
@@ -78,10 +81,13 @@ def _fact_key(req: Request, fact: str) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _context(act: dict[str, Any]) -> "cel.Context":
+def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
+    """A CEL context holding only the top-level names the conditions read (converting
+    the others to CEL values would be wasted work)."""
     ctx = cel.Context()
-    for key, value in act.items():
-        ctx.add_variable(key, value)
+    for key in roots:
+        if key in act:
+            ctx.add_variable(key, act[key])
     return ctx
 
 
@@ -105,6 +111,7 @@ class Engine:
         self._plans: dict[tuple, Plan] = {}
         self._decisions: dict[tuple, Decision] = {}
         self._canonical: dict[str, str] = {}
+        self._boundaries: dict[tuple, list[dt.date]] = {}
 
     # ------------------------------------------------------------------ helpers
     def canonical_jurisdiction(self, ocd_id: str) -> str:
@@ -127,10 +134,21 @@ class Engine:
             self._canonical[ocd_id] = canon
         return canon
 
+    def period(self, jurisdiction: str, action, day: dt.date) -> int:
+        """Which stretch of time ``day`` falls in for this responder and action: the
+        provisions of its chain only change on their own boundary days, so two days of
+        one period get the same plan and the same answers."""
+        key = (jurisdiction, action)
+        days = self._boundaries.get(key)
+        if days is None:
+            days = self._boundaries[key] = self.corpus.boundaries_of(
+                chain_provisions(self.corpus, self.registry, jurisdiction, action))
+        return bisect.bisect_right(days, day)
+
     def plan(self, jurisdiction: str, req: Request, day: dt.date) -> Plan:
         """The cached :class:`Plan` for a canonical jurisdiction, the request's entity and
         action, and the period of ``day``."""
-        key = (jurisdiction, req.responder.entity, req.action, self.corpus.period(day))
+        key = (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day))
         plan = self._plans.get(key)
         if plan is None:
             plan = build_plan(self.corpus, self.registry, jurisdiction, req.responder.entity, req.action, day)
@@ -158,7 +176,8 @@ class Engine:
         return req, jurisdiction, day, note
 
     def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: str) -> tuple:
-        return (jurisdiction, req.responder.entity, req.action, self.corpus.period(day), note, req.requester,
+        return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
+                req.requester,
                 req.instrument, tuple(req.attachments), req.info_type,
                 tuple(_fact_key(req, f) for f in plan.facts))
 
@@ -218,10 +237,24 @@ class Engine:
         return out  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ core
+    @staticmethod
+    def _resolve(plan: Plan, applies: dict[str, bool | None], entity: str, day: dt.date,
+                 missing: frozenset[str] = frozenset()) -> Resolved:
+        """:func:`resolve`, remembered per plan by the truth values of its conditions:
+        requests that differ in facts but agree on which provisions apply share it.
+        (A plan covers one period, within which ``day`` changes nothing resolve uses.)"""
+        key = (tuple(applies.get(cp.id) for cp in plan.evaluated()), missing)
+        found = plan.resolved.get(key)
+        if found is None:
+            if len(plan.resolved) > 4096:
+                plan.resolved.clear()
+            found = plan.resolved[key] = resolve(plan, applies, entity, day, missing)
+        return found  # type: ignore[return-value]
+
     def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date, note: str = "") -> Decision:
         act = activation(req, jurisdiction)
-        ctx = _context(act)
         evaluated = plan.evaluated()
+        ctx = _context(act, frozenset().union(*(cp.condition.roots for cp in evaluated)))
         try:
             applies = {cp.id: cp.condition.evaluate(ctx) for cp in evaluated}
         except ConditionError as exc:  # a corpus defect: name it rather than crash
@@ -230,7 +263,7 @@ class Engine:
         unknown = [cp for cp in evaluated if applies[cp.id] is None]
         supplied = [note] if note else []
         if not unknown:
-            res = resolve(plan, applies, entity, day)
+            res = self._resolve(plan, applies, entity, day)
             return self._decision(req, res, day, supplied=supplied)
         return self._partial(req, plan, act, applies, unknown, day, supplied)
 
@@ -258,14 +291,15 @@ class Engine:
                 local = dict(applies)
                 for group, vector in zip(groups, choice):
                     local.update(zip(group.ids, vector))
-                resolved[choice] = resolve(plan, local, entity, day)
+                resolved[choice] = self._resolve(plan, local, entity, day)
             return resolved[choice]
 
         choices = list(itertools.product(*[list(g.vectors) for g in groups]))
         results = [outcome_of(c) for c in choices]
         outcomes = {r.outcome for r in results}
         incomplete = not all(g.complete for g in groups)
-        trace = resolve(plan, applies, entity, day, frozenset(missing)).trace  # undetermined ones marked
+        # a copy: the resolution is shared with other requests of the plan
+        trace = list(self._resolve(plan, applies, entity, day, frozenset(missing)).trace)
         for i, layer in enumerate(trace):  # a layer is undetermined only if the missing facts move it
             verdicts = {(r.trace[i].verdict, r.trace[i].combination) for r in results}
             if len(verdicts) == 1:

@@ -56,15 +56,21 @@ class Plan:
     layers: list[LayerPlan]
     facts: tuple[str, ...]
     overridden_by: dict[str, tuple[str, ...]]
+    #: resolutions already computed, by the truth values of the evaluated conditions
+    resolved: dict[tuple, object] = field(default_factory=dict)
+    _evaluated: list[CompiledProvision] | None = None
 
     def evaluated(self) -> list[CompiledProvision]:
         """Every provision whose condition is evaluated for a request: the active ones,
         and the enjoined and disputed ones (so the decision can report them)."""
+        if self._evaluated is not None:
+            return self._evaluated
         out = []
         for layer in self.layers:
             out.extend(layer.active)
             out.extend(layer.disputed)
             out.extend(i.provision for i in layer.inactive if i.kind == "enjoined")
+        self._evaluated = out
         return out
 
 
@@ -84,14 +90,21 @@ def lawmakers(registry, ocd_id: str) -> list[str]:
     return chain
 
 
+def chain_provisions(corpus: Corpus, registry, ocd_id: str, action: Action) -> list[CompiledProvision]:
+    """Every provision of the responder's chain of lawmakers on ``action``, whatever
+    its dates: the days on which they change are the only days the answer can."""
+    return [cp for lawmaker in lawmakers(registry, ocd_id) for cp in corpus.by_lawmaker.get((lawmaker, action), ())]
+
+
 def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Action, day: dt.date) -> Plan:
     """Compute the :class:`Plan` for a responder, an action and a date (DESIGN.md
     Semantics 1–2). Provisions bind only the entity kinds in ``binds``; those listing
     the entity in ``binds_contested`` go to ``disputed``."""
     chain = lawmakers(registry, ocd_id)
     by_jurisdiction: dict[tuple[str, bool], list[CompiledProvision]] = {}
-    for cp in corpus.by_action[action]:
-        by_jurisdiction.setdefault((cp.provision.jurisdiction, cp.agency), []).append(cp)
+    for lawmaker in chain:
+        for cp in corpus.by_lawmaker.get((lawmaker, action), ()):
+            by_jurisdiction.setdefault((lawmaker, cp.agency), []).append(cp)
     layers: list[LayerPlan] = []
     for lawmaker in chain:
         folder = corpus.folders.get(lawmaker)
