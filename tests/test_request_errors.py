@@ -375,3 +375,10 @@ def test_request_size_limit_is_exact():
     assert parse_request(padded).requester is Requester.ice_ero
     exc = _errors(parse_request, padded + " ")
     assert [e.field for e in exc.errors] == ["request"]
+
+
+def test_unknown_field_with_a_capital_letter_is_named():
+    """A field name that looks like a class name is still an unknown field, not a crash."""
+    with pytest.raises(RequestError) as info:
+        parse_request({"Foo": 1})
+    assert "Foo" in [e.field for e in info.value.errors]

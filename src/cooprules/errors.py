@@ -133,7 +133,7 @@ _BRANCHES = {"str", "int", "float", "bool", "PendingCharge", "constrained-int", 
 
 def _is_branch(part: Any) -> bool:
     """Whether a pydantic location part names a union branch rather than a field."""
-    return isinstance(part, str) and ("[" in part or part in _BRANCHES or part[:1].isupper())
+    return isinstance(part, str) and ("[" in part or part in _BRANCHES)
 
 
 def _drop_other_branches(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
