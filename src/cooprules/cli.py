@@ -275,6 +275,31 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 
 @app.command()
+def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids.")) -> None:
+    """Per lawmaker: how many provisions are encoded and how many could not be checked
+    against their primary text (confidence: unconfirmed)."""
+    engine = _engine()
+    rows: dict[str, list] = {}
+    for cp in engine.corpus.provisions.values():
+        p = cp.provision
+        if cp.file.startswith("(287(g) list)"):
+            p_folder = "287(g) agreements (ICE list)"
+        else:
+            p_folder = "rules/" + engine.corpus.folder_paths.get(p.jurisdiction, p.jurisdiction)
+        row = rows.setdefault(p_folder, [0, []])
+        row[0] += 1
+        if p.confidence.value == "unconfirmed":
+            row[1].append(p.id)
+    total = sum(r[0] for r in rows.values())
+    unchecked = sum(len(r[1]) for r in rows.values())
+    for folder, (count, ids) in sorted(rows.items()):
+        out.print(f"{folder:<62} {count:>5} provisions, {len(ids):>4} unconfirmed")
+        if unconfirmed and ids:
+            out.print("    " + ", ".join(ids), soft_wrap=True)
+    out.print(f"{'total':<62} {total:>5} provisions, {unchecked:>4} unconfirmed")
+
+
+@app.command()
 def lint(path: Optional[Path] = typer.Argument(None, help="Rules folder (default: the shipped corpus).")) -> None:
     """Check the corpus (DESIGN.md's checks). Exit 1 on any finding."""
     from .corpus.lint import lint as run_lint
