@@ -130,6 +130,7 @@ def test_whatif_city_draft_reports_changes(engine, scenarios):
     assert moved.height >= 1
     assert set(moved["after"]) == {"prohibited"}
     assert all("sdcity-draft-1" in c for c in moved["citations_after"])
+    assert all("sdcity-draft" in c for c in result.changes["citations_after"])  # nothing else moved
     assert sum(result.counts.values()) == result.changes.height
     assert not (Path(engine.corpus.root) / "us/ca/place-san_diego").exists()  # rules/ untouched
 
@@ -139,6 +140,16 @@ def test_whatif_invalid_draft_gets_lint_messages(engine, scenarios):
         what_if(engine, scenarios[:3], str(FIXTURES / "draft-invalid.yaml"))
     text = "\n".join(info.value.findings)
     assert "detainer_hld" in text and "did you mean 'detainer_hold'" in text
+
+
+def test_whatif_remove_a_state_provision(engine, scenarios):
+    chosen = select(scenarios, ["release-date-no-convictions", "detainer-no-convictions"])
+    result = what_if(engine, chosen, remove=["ca-gov-7284.6-a1C"], as_of=dt.date(2026, 6, 1))
+    assert SAN_DIEGO in result.jurisdictions and len(result.jurisdictions) >= 58  # every California county
+    assert all(j.startswith("ocd-division/country:us/state:ca") for j in result.jurisdictions)
+    changed = result.changes.filter(pl.col("jurisdiction") == SAN_DIEGO)
+    assert changed["scenario"].to_list() == ["release-date-no-convictions"]
+    assert "ca-gov-7284.6-a1C" not in changed["citations_after"][0]
 
 
 def test_whatif_remove_unknown_id(engine, scenarios):

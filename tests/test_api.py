@@ -20,7 +20,7 @@ from cooprules.errors import MAX_REQUEST_BYTES
 LAUSD = "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified"
 SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
 FRONT_DESK = {"responder": {"jurisdiction": LAUSD, "entity": "school_district"}, "requester": "ice_ero",
-              "action": "interview_access", "instrument": "administrative_warrant_arrest",
+              "action": "interview_access", "instrument": "administrative_warrant_arrest", "attachments": [],
               "subject": {"role": "student", "minor": True}, "context": {"date": "2026-03-15", "location": "school"}}
 
 

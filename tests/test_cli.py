@@ -24,12 +24,13 @@ HOLD_RULE = "ca-gov-7284.6-a1B"
 HOLD_CITE = "7284.6(a)(1)(B)"
 
 ASK_HOLD = ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "--requester", "ice_ero", "-a", "detainer_hold",
-            "-i", "detainer_request", "--no-convictions", "--date", "2025-06-01"]
+            "-i", "detainer_request", "--attachment", "administrative_warrant_arrest", "--no-convictions",
+            "--date", "2025-06-01"]
 
 
 def request(action: str, instrument: str, **extra) -> dict:
     return {"responder": {"jurisdiction": SAN_DIEGO, "entity": "sheriff"}, "requester": "ice_ero",
-            "action": action, "instrument": instrument,
+            "action": action, "instrument": instrument, "attachments": [],
             "subject": {"role": "in_custody", "convictions": []}, "context": {"date": "2025-06-01"}, **extra}
 
 

@@ -34,6 +34,10 @@ def matcher(engine):
     ("SAN ANTONIO (CITY OF) MAGISTRATE", "TEXAS", "SAN ANTONIO", "ocd-division/country:us/state:tx/place:san_antonio", "police"),
     ("WASCO STATE PRISON", "CALIFORNIA", "WASCO", "ocd-division/country:us/state:ca", "corrections"),
     ("FL DEPT OF CORRECTIONS", "FLORIDA", "TALLAHASSEE", "ocd-division/country:us/state:fl", "corrections"),
+    ("MOHAWK CORRECTIONAL", "NEW YORK", "ROME", "ocd-division/country:us/state:ny", "corrections"),
+    ("QUEENS CENTRAL BOOKING", "NEW YORK", "QUEENS", "ocd-division/country:us/state:ny/place:new_york", "police"),
+    ("INDIO JAIL - RIVERSIDE COUNTY", "CALIFORNIA", "INDIO", "ocd-division/country:us/state:ca/county:riverside", "sheriff"),
+    ("QUEEN ANNE CO DET CENTER", "MARYLAND", "CENTREVILLE", "ocd-division/country:us/state:md/county:queen_anne~s", "sheriff"),
 ])
 def test_facilities_map_to_the_government_that_runs_them(matcher, facility, state, city, ocd_id, entity):
     m = matcher.match(facility, state, city)
@@ -43,6 +47,7 @@ def test_facilities_map_to_the_government_that_runs_them(matcher, facility, stat
 @pytest.mark.parametrize("facility, state, reason", [
     ("US MARSHALS  SDTX", "TEXAS", "federal or contract facility"),
     ("TAFT FED.CORR.INST.", "CALIFORNIA", "federal or contract facility"),
+    ("BSCC FLIGHTLINE UNIT", "TEXAS", "federal or contract facility"),
     ("OTHER-OTHER FACILITY", None, "no state"),
     ("ZZZ UNHEARD OF PLACE", "OHIO", "not recognised"),
 ])

@@ -49,8 +49,10 @@ def requests(draw):
         "requester": draw(words(Requester)),
         "action": action,
         "instrument": draw(words(Instrument)),
-        "attachments": draw(st.lists(words(Instrument), max_size=2)),
     }
+    attachments = draw(maybe(st.lists(words(Instrument), max_size=2)))
+    if attachments is not None:
+        req["attachments"] = attachments
     if action == "information_sharing":
         req["info_type"] = draw(words(InfoType))
     agreement = draw(maybe(words(Agreement287g)))

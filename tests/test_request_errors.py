@@ -142,7 +142,7 @@ CASES = [
     bad("context.hours_held_past_release", [4], "hours-as-list"),
     bad("subject.convictions", {"category": "misdemeanor", "years_ago": 1}, "object-where-list"),
     bad("attachments", "detainer_request", "string-where-list", given="detainer_request"),
-    bad("attachments", None, "null-where-list"),
+    bad("attachments", {"0": "detainer_request"}, "object-where-list-attachments"),
     bad("responder", [SAN_DIEGO, "sheriff"], "list-where-object-responder"),
     bad("subject", [], "list-where-object-subject"),
     bad("context", ["jail"], "list-where-object-context"),

@@ -25,7 +25,7 @@ from cooprules.web.summaries import compose
 
 LAUSD = "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified"
 FRONT_DESK = {"jurisdiction": LAUSD, "entity": "school_district", "action": "interview_access",
-              "instrument": "administrative_warrant_arrest"}
+              "instrument": "administrative_warrant_arrest", "attachments": "none"}
 WEB = Path(__file__).parents[1] / "src" / "cooprules" / "web"
 
 
@@ -99,7 +99,8 @@ def test_answer_in_spanish(client):
 
 def test_conditional_answer_asks_one_question_then_answers(client):
     base = {"jurisdiction": LAUSD, "entity": "school_district", "requester": "other_federal",
-            "action": "facility_access", "instrument": "verbal_request", "context.location": "school"}
+            "action": "facility_access", "instrument": "verbal_request", "context.location": "school",
+            "attachments": "none"}
     page = client.get("/ask", params=base).text
     assert 'id="next-fact"' in page
     assert page.count("<fieldset>") == 1 and 'name="context.purpose"' in page

@@ -57,7 +57,8 @@ def card_requests(jurisdiction: str, entity: str, as_of: dt.date | None = None) 
     out = []
     for label, action, instrument in COMMON:
         req: dict[str, Any] = {"responder": {"jurisdiction": jurisdiction, "entity": entity},
-                               "requester": "ice_ero", "action": action, "instrument": instrument}
+                               "requester": "ice_ero", "action": action, "instrument": instrument,
+                               "attachments": []}  # each row is one paper, with nothing else
         if action == "information_sharing":
             req["info_type"] = RECORD.get(entity, "personal_information")
         if entity in ROLE:
@@ -146,9 +147,14 @@ def _layout(rows: list[Row], office: str, entity: str, lang: str, size: float, v
             pdf.multi_cell(0, (size - 1) * 0.42, _latin(_("Also:") + " " + duties), new_x="LMARGIN", new_y="NEXT")
         if d.citations:
             pdf.set_font("Helvetica", "", size - 1.5)
-            cites = "; ".join(c.cite for c in d.citations[:6])
+            cites = "; ".join(c.cite + ("*" if c.confidence == "unconfirmed" else "") for c in d.citations[:6])
             pdf.multi_cell(0, (size - 1.5) * 0.42, _latin(_("Sources:") + " " + cites), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(0.6)
+    if any(c.confidence == "unconfirmed" for row in rows for c in row.decision.citations):
+        pdf.set_font("Helvetica", "I", size - 1.5)
+        pdf.multi_cell(0, (size - 1.5) * 0.42, _latin(_(
+            "* Not checked against the official text: confirm with your agency's counsel.")),
+            new_x="LMARGIN", new_y="NEXT")
     return pdf
 
 

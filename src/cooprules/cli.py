@@ -88,8 +88,10 @@ def build_request(**f: Any) -> dict[str, Any]:
         req["responder"]["agreement_287g"] = f["agreement_287g"]
     if f["info_type"]:
         req["info_type"] = f["info_type"]
-    if f["attachment"]:
-        req["attachments"] = list(f["attachment"])
+    if f["no_attachments"] and f["attachment"]:
+        raise RequestError([FieldError("--no-attachments", "cannot be combined with --attachment")])
+    if f["attachment"] or f["no_attachments"]:
+        req["attachments"] = list(f["attachment"] or [])
     subject: dict[str, Any] = {name: f[name] for name in (
         "role", "minor", "registered_sex_offender", "federal_felony_warrant", "final_removal_order",
         "previously_removed", "consent_given") if f[name] is not None}
@@ -121,7 +123,9 @@ def ask(
     action: str = typer.Option(..., "--action", "-a", help=f"What is asked: {_words_of(Action)}."),
     instrument: str = typer.Option(..., "--instrument", "-i", help=f"On what paper: {_words_of(Instrument)}."),
     info_type: Optional[str] = typer.Option(None, help=f"With --action information_sharing: {_words_of(InfoType)}."),
-    attachment: Optional[list[str]] = typer.Option(None, help="A further paper attached (repeatable); words as for --instrument."),
+    attachment: Optional[list[str]] = typer.Option(None, help="A further paper that came with the main one (repeatable; "
+                                                   "an I-247A usually comes with an I-200 or I-205); words as for --instrument."),
+    no_attachments: bool = typer.Option(False, "--no-attachments", help="Nothing came with the main paper."),
     agreement_287g: Optional[str] = typer.Option(None, "--agreement-287g", help=f"The responder's 287(g) agreement: {_words_of(Agreement287g)}."),
     role: Optional[str] = typer.Option(None, help=f"The person's role: {_words_of(Role)}."),
     minor: Optional[bool] = typer.Option(None, "--minor/--adult"),

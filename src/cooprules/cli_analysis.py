@@ -260,10 +260,13 @@ def history_detainers(
     recs = history.records
     out.print(f"{recs.height:,} records; facility mapped for {history.match_rate:.1%} "
               f"({int(recs['ocd_id'].is_not_null().sum()):,}); report -> {escape(save)}")
-    table = Table("state", "records", "mapped", "prohibited", "required", "permitted", "conditional", "declined", "booked")
+    out.print("Legal answer per record (no = prohibited, must = required, may = permitted, dep = conditional on "
+              "facts the records lack) beside what ICE recorded:")
+    table = Table("state", "records", "mapped", "no", "must", "may", "dep", "declined", "booked", box=None)
     for r in history.by_state().head(12).iter_rows(named=True):
-        table.add_row(str(r["state"]), str(r["records"]), str(r["mapped"]), str(r["law_prohibited"]), str(r["law_required"]),
-                      str(r["law_permitted"]), str(r["law_conditional"]), str(r["declined"]), str(r["booked"]))
+        table.add_row(str(r["state"] or "(none)").title()[:14], str(r["records"]), str(r["mapped"]), str(r["law_prohibited"]),
+                      str(r["law_required"]), str(r["law_permitted"]), str(r["law_conditional"]), str(r["declined"]),
+                      str(r["booked"]))
     out.print(table)
 
 

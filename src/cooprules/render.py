@@ -29,6 +29,7 @@ FACT_FLAGS = {
     "context.exigent_circumstances": "--exigent / --not-exigent",
     "context.hours_held_past_release": "--hours-held N",
     "responder.agreement_287g": "--agreement-287g",
+    "attachments": "--attachment WORD / --no-attachments",
 }
 
 _CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?P<years>[\d.]+) years? ago$")

@@ -92,7 +92,9 @@ def load_file(path: Path, root: Path | None = None) -> list[Case]:
                                 f"{sorted(EXPECT_KEYS - {'outcome'})}; got {sorted(expect)}")
         if expect["outcome"] not in {o.value for o in Outcome}:
             raise ScenarioError(f"{rel}: case '{name}': outcome '{expect['outcome']}' is not one of {[o.value for o in Outcome]}")
-        cases.append(Case(rel, str(name), _json_ready(_merge(defaults, raw["request"] or {})), expect))
+        request = _json_ready(_merge(defaults, raw["request"] or {}))
+        request.setdefault("attachments", [])  # in scenario files, none unless written (docs/rule-format.md)
+        cases.append(Case(rel, str(name), request, expect))
     return cases
 
 

@@ -277,7 +277,9 @@ class Request(_Closed):
          "attachments"?: [instrument, ...], "subject"?: {...}, "context"?: {...}}
 
     ``info_type`` is required with ``action = information_sharing`` and not allowed
-    with any other action. Raises ``pydantic.ValidationError`` on bad input; use
+    with any other action. ``attachments`` not given is unknown (an I-247A normally
+    comes with an I-200 or I-205, and some laws turn on that); ``[]`` says nothing
+    came with the main paper. Raises ``pydantic.ValidationError`` on bad input; use
     :func:`cooprules.errors.parse_request` for errors that name the field and the
     allowed values.
     """
@@ -287,7 +289,7 @@ class Request(_Closed):
     action: Action
     info_type: InfoType | None = None
     instrument: Instrument
-    attachments: Annotated[list[Instrument], Field(max_length=MAX_ATTACHMENTS)] = []
+    attachments: Annotated[list[Instrument], Field(max_length=MAX_ATTACHMENTS)] | None = None
     subject: Subject = Subject()
     context: Context = Context()
 

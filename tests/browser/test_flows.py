@@ -40,6 +40,9 @@ def _guided_flow(page, base_url: str, lang: str) -> None:
     page.get_by_role("button", name=t["next"]).click()
     page.check('input[name="instrument"][value="administrative_warrant_arrest"]')
     page.get_by_role("button", name=t["answer"]).click()
+    # the answer turns on whether anything came with the I-200: the page asks, one question
+    page.check('input[name="attachments"][value="none"]')
+    page.locator("#next-fact button[type=submit]").click()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -78,6 +81,8 @@ def test_works_without_javascript(browser, base_url):
     pg.goto(f"{base_url}/ask?lang=en&jurisdiction={LAUSD}&entity=school_district&action=interview_access")
     pg.check('input[name="instrument"][value="administrative_warrant_arrest"]')
     pg.get_by_role("button", name="Get the answer").click()
+    pg.check('input[name="attachments"][value="none"]')
+    pg.locator("#next-fact button[type=submit]").click()
     assert pg.locator("#answer-h").inner_text().strip().lower() == "must not"
     context.close()
 
@@ -108,7 +113,7 @@ def test_training_flow(page, base_url):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_card_download(page, base_url, artifacts, lang):
     page.goto(f"{base_url}/ask?lang={lang}&jurisdiction={LAUSD}&entity=school_district&action=interview_access"
-              "&instrument=administrative_warrant_arrest")
+              "&instrument=administrative_warrant_arrest&attachments=none")
     with page.expect_download() as info:
         page.get_by_role("link", name=TEXT[lang]["card"]).click()
     download = info.value

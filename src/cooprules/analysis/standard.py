@@ -114,6 +114,7 @@ def load_scenarios(path: str | Path | None = None) -> list[Scenario]:
             raise ScenarioFileError(f"{path}: scenario '{sid}': entity '{entity}' is not an entity word"
                                     + (f" (did you mean '{guess}'?)" if guess else "") + f"; allowed: {', '.join(entities)}")
         request = _merge(profiles.get(profile, {}) if profile else {}, raw["request"])
+        request.setdefault("attachments", [])  # none unless written (docs/rule-format.md)
         if "jurisdiction" in (request.get("responder") or {}):
             raise ScenarioFileError(f"{path}: scenario '{sid}': leave responder.jurisdiction out (it is filled per jurisdiction)")
         scenario = Scenario(sid, str(raw.get("title") or sid), entity, request)

@@ -97,8 +97,8 @@ def row_to_request(row: dict[str, Any]) -> dict[str, Any]:
         req["responder"]["agreement_287g"] = g("responder.agreement_287g")
     if not _blank(g("info_type")):
         req["info_type"] = g("info_type")
-    if not _blank(g("attachments")):
-        req["attachments"] = [a.strip() for a in str(g("attachments")).split(";") if a.strip()]
+    if not _blank(g("attachments")):  # "none": nothing came with the main paper; blank: not said
+        req["attachments"] = [a.strip() for a in str(g("attachments")).split(";") if a.strip() and a.strip() != "none"]
     subject: dict[str, Any] = {}
     context: dict[str, Any] = {}
     for col, value in row.items():
@@ -166,10 +166,13 @@ def check_columns(columns: list[str]) -> None:
         raise TableError(f"missing required column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
 
 
-def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator[pl.DataFrame]:
-    """The table at ``path`` (``.parquet`` or ``.csv``) in batches of at most
-    ``batch_rows`` rows. CSV cells are read as text. Raises :class:`TableError` naming
-    the input for an unreadable file or another extension."""
+def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator["pa.Table"]:
+    """The table at ``path`` (``.parquet`` or ``.csv``) as Arrow tables of at most about
+    ``batch_rows`` rows, text columns dictionary-encoded (CSV cells are read as text).
+    Raises :class:`TableError` naming the input for an unreadable file, another
+    extension or bad columns."""
+    import pyarrow as pa
+
     p = Path(path)
     if not p.is_file():
         raise TableError(f"IN: cannot read '{path}': no such file")
@@ -180,22 +183,20 @@ def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator[pl.DataFram
             names = pq.ParquetFile(path).schema_arrow.names
             check_columns(names)
             pf = pq.ParquetFile(path, read_dictionary=names)  # text columns stay dictionary-encoded
-            import pyarrow as pa
-
             pending, count = [], 0
             for batch in pf.iter_batches(batch_size=batch_rows):  # at most one row group each
                 pending.append(batch)
                 count += batch.num_rows
                 if count >= batch_rows:
-                    yield pl.from_arrow(pa.Table.from_batches(pending)).rechunk()  # type: ignore[union-attr]
+                    yield pa.Table.from_batches(pending)
                     pending, count = [], 0
             if pending:
-                yield pl.from_arrow(pa.Table.from_batches(pending)).rechunk()  # type: ignore[union-attr]
+                yield pa.Table.from_batches(pending)
         elif path.endswith(".csv"):
             lf = pl.scan_csv(path, infer_schema=False)
             check_columns(lf.collect_schema().names())
             for df in lf.collect_batches(chunk_size=batch_rows):
-                yield df.with_columns(pl.all().cast(pl.Categorical))
+                yield df.to_arrow()
         else:
             raise TableError(f"IN: '{path}' must end in .parquet or .csv")
     except TableError:
@@ -205,27 +206,52 @@ def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator[pl.DataFram
 
 
 class _Writer:
+    """Writes batches to ``path + ".partial"`` on a background thread (one batch in
+    flight: Arrow releases the GIL while encoding, so writing overlaps the next batch's
+    work), and moves the file into place on a successful close."""
+
     def __init__(self, path: str):
+        from concurrent.futures import ThreadPoolExecutor
+
         if not path.endswith((".parquet", ".csv")):
             raise TableError(f"--out: '{path}' must end in .parquet or .csv")
         self.path, self.tmp = path, path + ".partial"
         self.pq = None
         self.first = True
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending = None
 
-    def write(self, df: pl.DataFrame) -> None:
+    def write(self, table) -> None:
+        """Queue ``table`` for writing after the batch before it (errors surface here
+        or at :meth:`close`)."""
+        if self.pending is not None:
+            self.pending.result()
+        self.pending = self.pool.submit(self._write, table)
+
+    def _write(self, table) -> None:
         if self.path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
-            table = df.to_arrow()
             if self.pq is None:
-                self.pq = pq.ParquetWriter(self.tmp, table.schema)
+                self.pq = pq.ParquetWriter(self.tmp, table.schema, compression="lz4", write_statistics=False)
             self.pq.write_table(table.cast(self.pq.schema))
         else:
             with open(self.tmp, "w" if self.first else "a", encoding="utf-8") as fh:
-                df.write_csv(fh, include_header=self.first)
+                pl.from_arrow(table).write_csv(fh, include_header=self.first)  # type: ignore[union-attr]
         self.first = False
 
     def close(self, ok: bool) -> None:
+        try:
+            if self.pending is not None:
+                self.pending.result()
+        except Exception:
+            ok = False
+            raise
+        finally:
+            self.pool.shutdown(wait=True)
+            self._finish(ok)
+
+    def _finish(self, ok: bool) -> None:
         if self.pq is not None:
             self.pq.close()
         tmp = Path(self.tmp)
@@ -256,14 +282,14 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
     writer = _Writer(out) if out else None
     ok = False
     try:
-        for df in read_batches(src, batch_rows):
+        for df in _prefetch(read_batches(src, batch_rows)):
             joined = _evaluate_batch(engine, df, cache, stats, as_of, evaluate)
-            stats.rows += df.height
-            stats.invalid += int(joined["error"].is_not_null().sum())
+            stats.rows += df.num_rows
+            stats.invalid += joined.num_rows - joined.column("error").null_count
             if writer:
                 writer.write(joined)
             if progress:
-                progress(df.height)
+                progress(df.num_rows)
         ok = True
     finally:
         if writer:
@@ -272,32 +298,85 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
     return stats
 
 
-def _evaluate_batch(engine, df: pl.DataFrame, cache: dict, stats: TableStats, as_of, evaluate) -> pl.DataFrame:
-    """One batch: distinct rows by a hash of the columns' physical values (dictionary
-    codes for text), checked exactly (every row equals its group's first row, else the
-    batch falls back to a join on all columns); each distinct row not in ``cache`` is
-    evaluated; answers are joined back onto every row, in order."""
-    cols = df.columns
-    physical = df.select([pl.col(c).to_physical() if df.schema[c] == pl.Categorical else pl.col(c) for c in cols])
-    h = physical.select(pl.struct(pl.all()).hash().alias("h"))["h"]
-    firsts = (pl.DataFrame({"h": h}).with_row_index("i").unique("h", keep="first", maintain_order=True))
-    rep = pl.DataFrame({"h": h}).join(firsts, on="h", how="left", maintain_order="left")["i"]
-    same = physical.select([(pl.col(c).gather(rep.cast(pl.Int64)).eq_missing(pl.col(c))).all() for c in cols]).row(0)
-    exact = all(same)
-    uniq = df[firsts["i"]] if exact else df.unique(maintain_order=False)
-    rows = uniq.rows()
+def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
+    """Read the next batch on a background thread while this one is worked on."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(next, batches, None)
+        while True:
+            batch = future.result()
+            if batch is None:
+                return
+            future = pool.submit(next, batches, None)
+            yield batch
+
+
+def _dictionary_columns(table):
+    """Every column as one dictionary-encoded chunk, dictionaries unified."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = []
+    for col in table.columns:
+        if not pa.types.is_dictionary(col.type):
+            col = pc.dictionary_encode(col)
+        cols.append(col)
+    return pa.table(cols, names=table.column_names).unify_dictionaries().combine_chunks()
+
+
+def _packed_keys(table) -> list:
+    """Exact row keys: each column's dictionary code plus one (null as 0), packed in
+    mixed radix into as few unsigned 64-bit words as fit (numpy arrays)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    words, acc, room = [], None, 1
+    for col in table.columns:
+        arr = col.chunk(0) if col.num_chunks else col
+        radix = len(arr.dictionary) + 1
+        code = pc.fill_null(pc.add(arr.indices.cast("int64"), 1), 0).to_numpy().astype(np.uint64)
+        if acc is not None and room * radix >= 2 ** 63:
+            words.append(acc)
+            acc, room = None, 1
+        acc = code if acc is None else acc * np.uint64(radix) + code
+        room *= radix
+    if acc is not None:
+        words.append(acc)
+    return words
+
+
+def _result_array(values: list, per_row):
+    """A dictionary array of ``values[i]`` for each ``i`` in ``per_row`` (nulls kept)."""
+    import numpy as np
+    import pyarrow as pa
+
+    words = list(dict.fromkeys(v for v in values if v is not None))
+    index = {w: i for i, w in enumerate(words)}
+    codes = np.array([index.get(v, -1) for v in values], dtype=np.int32)[per_row]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(words, pa.string()))
+
+
+def _evaluate_batch(engine, table, cache: dict, stats: TableStats, as_of, evaluate):
+    """One batch (an Arrow table): the distinct rows by exact keys packed from the
+    columns' dictionary codes (Polars finds them), each distinct row not in ``cache``
+    evaluated once, answers joined back onto every row in order."""
+    table = _dictionary_columns(table)
+    cols = table.column_names
+    words = _packed_keys(table)
+    keyed = pl.DataFrame({f"_k{i}": w for i, w in enumerate(words)})
+    names = keyed.columns
+    firsts = keyed.with_row_index("_i").unique(names, keep="first", maintain_order=True).with_row_index("_d")
+    per_row = keyed.join(firsts.select(*names, "_d"), on=names, how="left", maintain_order="left")["_d"].to_numpy()
+    uniq = table.take(firsts["_i"].to_arrow())
+    rows = list(zip(*(uniq.column(c).combine_chunks().dictionary_decode().to_pylist() for c in cols)))
     todo = [r for r in dict.fromkeys(rows) if r not in cache]
     _answer(engine, cols, todo, cache, as_of, evaluate)
     stats.distinct += len(todo)
     answers = [cache[r] for r in rows]
-    results = {"outcome": [a[0] for a in answers], "citations": [a[1] for a in answers], "error": [a[2] for a in answers]}
-    schema = {"outcome": pl.String, "citations": pl.String, "error": pl.String}
-    if exact:
-        res = pl.DataFrame({"h": firsts["h"], **results}, schema={"h": h.dtype, **schema})
-        return pl.concat([df, pl.DataFrame({"h": h}).join(res, on="h", how="left", maintain_order="left").drop("h")],
-                         how="horizontal")
-    res = uniq.with_columns([pl.Series(k, v, dtype=pl.String) for k, v in results.items()])
-    return df.join(res, on=cols, how="left", nulls_equal=True, maintain_order="left")
+    for i, name in enumerate(RESULT_COLUMNS):
+        table = table.append_column(name, _result_array([a[i] for a in answers], per_row))
+    return table
 
 
 def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:
@@ -334,8 +413,8 @@ def flatten(request: dict[str, Any]) -> dict[str, Any]:
     row["responder.agreement_287g"] = responder.get("agreement_287g")
     for key in ("requester", "action", "instrument", "info_type"):
         row[key] = request.get(key)
-    if request.get("attachments"):
-        row["attachments"] = ";".join(request["attachments"])
+    if request.get("attachments") is not None:
+        row["attachments"] = ";".join(request["attachments"]) or "none"
     for root in ("subject", "context"):
         for name, value in (request.get(root) or {}).items():
             col = f"{root}.{name}"

@@ -100,6 +100,9 @@ def _remove(root: Path, corpus, ids: list[str]) -> None:
         if pid not in corpus.provisions:
             guess = did_you_mean(pid, corpus.provisions)
             raise DraftError(f"--remove: no provision '{pid}'" + (f" (did you mean '{guess}'?)" if guess else ""))
+        if not (Path(corpus.root) / corpus.provisions[pid].file).is_file():
+            raise DraftError(f"--remove: '{pid}' is generated from {corpus.provisions[pid].file}, not read from a rule "
+                             "file; only provisions of rules/ can be taken out")
     gone = set(ids)
     for path in root.rglob("*.y*ml"):
         if path.name == JURISDICTION_FILE:
@@ -180,8 +183,10 @@ def what_if(engine, scenarios: list[Scenario], draft: str | None = None, remove:
         findings = _new_findings(engine, root)
         if findings:
             raise DraftError(f"the draft does not pass lint ({len(findings)} finding(s)):", findings)
+        # the shipped corpus adds provisions generated from ICE's 287(g) list: so must the copy
+        generated = any(not (Path(engine.corpus.root) / cp.file).is_file() for cp in engine.corpus.provisions.values())
         try:
-            corpus = load_corpus(root)
+            corpus = load_corpus(root, agreements=generated)
         except ValueError as exc:
             raise DraftError(f"the draft cannot be loaded: {exc}") from None
     if as_of is None:

@@ -41,7 +41,7 @@ ITEM_FIELDS = ("category", "years_ago", "probable_cause_determined")
 OPTIONAL_FACTS = tuple(
     [f"subject.{f}" for f in ROOTS["subject"]]
     + [f"context.{f}" for f in ROOTS["context"]]
-    + ["responder.agreement_287g"]
+    + ["responder.agreement_287g", "attachments"]
 )
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
@@ -88,7 +88,8 @@ class Condition:
             return None
         except Exception as exc:  # the binding raises plain errors for missing keys too
             text = str(exc)
-            if "No such key" in text or "no such key" in text or "Undeclared reference" in text:
+            if ("No such key" in text or "no such key" in text or "Undeclared reference" in text
+                    or "Undefined variable" in text):
                 return None
             raise ConditionError(f"condition {self.source!r} failed: {exc}") from exc
         if not isinstance(result, bool):
@@ -141,6 +142,8 @@ def compile_condition(source: str) -> Condition:
         raise ConditionError(f"CEL syntax error: {exc}") from None
     code = _strip_strings(text)
     facts = {f"{r}.{a}" for r, a in _PATH.findall(code) if f"{r}.{a}" in OPTIONAL_FACTS}
+    if "attachments" in program.variables():
+        facts.add("attachments")
     strings = {s[1:-1] for s in _STRING.findall(text)}
     numbers = {float(n) for n in _NUMBER.findall(code)}
     roots = frozenset(v for v in program.variables() if v in ROOTS)

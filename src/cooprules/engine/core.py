@@ -41,8 +41,9 @@ def activation(req: Request, jurisdiction: str) -> dict[str, Any]:
         "requester": req.requester.value,
         "action": req.action.value,
         "instrument": req.instrument.value,
-        "attachments": [a.value for a in req.attachments],
     }
+    if req.attachments is not None:
+        out["attachments"] = [a.value for a in req.attachments]
     # info_type is always present so that a condition on it is simply false for other
     # actions (it is not a fact that can be missing: the vocabulary requires it with
     # information_sharing and forbids it otherwise)
@@ -70,6 +71,8 @@ def activation(req: Request, jurisdiction: str) -> dict[str, Any]:
 
 
 def _fact_key(req: Request, fact: str) -> Any:
+    if fact == "attachments":
+        return None if req.attachments is None else tuple(a.value for a in req.attachments)
     root, name = fact.split(".", 1)
     value = getattr(getattr(req, root), name)
     if value is None:
@@ -178,7 +181,7 @@ class Engine:
     def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: str) -> tuple:
         return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
                 req.requester,
-                req.instrument, tuple(req.attachments), req.info_type,
+                req.instrument, req.info_type,
                 tuple(_fact_key(req, f) for f in plan.facts))
 
     # ------------------------------------------------------------------ public
@@ -278,6 +281,8 @@ class Engine:
     def _partial(self, req: Request, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None],
                  unknown: list, day: dt.date, supplied: list[str]) -> Decision:
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
+        if "attachments" in act:
+            given.add("attachments")
         pending = act["subject"].get("pending_charge")
         if isinstance(pending, dict) and "probable_cause_determined" not in pending:
             given.discard("subject.pending_charge")  # given in part: its finding is still open

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..corpus.conditions import Condition
-from ..vocabulary import Agreement287g, Location, OffenceCategory, Purpose, Role
+from ..vocabulary import Agreement287g, Instrument, Location, OffenceCategory, Purpose, Role
 
 #: The most value combinations tried within one group of conditions that share facts.
 MAX_COMBINATIONS = 200_000
@@ -65,6 +65,9 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
     if fact in _ENUMS:
         return [(w.value, w.value) for w in _ENUMS[fact]]
     readers = [c for c in conditions if fact in c.facts]
+    if fact == "attachments":
+        named = sorted({w for c in readers for w in c.strings} & {i.value for i in Instrument})
+        return [("none", [])] + [(w, [w]) for w in named]
     numbers = {n for c in readers for n in c.numbers}
     if fact == "context.hours_held_past_release":
         return [(f"{_num(h)} hours", _num(h)) for h in _around(numbers)]
@@ -133,7 +136,7 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
         members.setdefault(find(cp.id), []).append(cp.id)
     conditions = [cp.condition for cp in unknown]
     partly = {f: activation[f.split(".")[0]].get(f.split(".", 1)[1]) for f in missing
-              if f.split(".", 1)[1] in activation.get(f.split(".")[0], {})}
+              if "." in f and f.split(".", 1)[1] in activation.get(f.split(".")[0], {})}
     groups = []
     truth: dict[tuple, bool] = {}
     for ids in members.values():
@@ -179,6 +182,9 @@ def fill(activation: dict[str, Any], facts: list[str], values: list[Any]) -> dic
     """A copy of ``activation`` with each ``fact`` (``root.field``) set to its value."""
     out = dict(activation)
     for fact, value in zip(facts, values):
+        if "." not in fact:  # a top-level fact (attachments)
+            out[fact] = value
+            continue
         root, name = fact.split(".", 1)
         out[root] = {**out.get(root, {}), name: value}
     return out

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 
 from ..jurisdictions import COUNTY_KINDS
 
-_FEDERAL = re.compile(r"US MARSHAL|U\.S\. MARSHAL|USMS|\bFED\b|FED\.|FEDERAL|\bFCI\b|\bFCC\b|\bMDC\b|\bMCC\b|\bBOP\b|\bUSP\b|"
+_FEDERAL = re.compile(r"F\.C\.I\.|U\.S\.P\.|\bFDC\b|U\.S\. PEN|MET\.DET|\bDRO\b|\bBSCC\b|MOSHANNON|D\. RAY JAMES|"
+                      r"DALBY CORR|US MARSHAL|U\.S\. MARSHAL|USMS|\bFED\b|FED\.|FEDERAL|\bFCI\b|\bFCC\b|\bMDC\b|\bMCC\b|\bBOP\b|\bUSP\b|"
                       r"^CI |\bCCA\b|\bGEO\b|PROCESSING CENTER|\bSPC\b|\bICE\b|\bCDF\b|CONTRACT")
-_STATE = re.compile(r"\bUNIT\b|\bDCJ\b|STATEVILLE|\bC\.F\.|\bCF\b|STATE PRISON|STATE P\.|STATE PEN|PENITENTIARY|DEPT\.? OF CORR|DEPARTMENT OF CORR|DEPT OF CORRECTIO|"
+_STATE = re.compile(r"^CSP-|^CCI-|^CCF-|CALIF\. MEN|CALIF\. INST|\bST PRISON|CORR\.? INST|CORRECTIONAL INSTITUT|"
+                    r"COR FAC|CORR\.? ?FAC|CORR CENTER|RECEPT|REC\. CTR|RECEPTION|DIAGNOSTIC|CLASSIF|\bMCI\b|\bACI\b|"
+                    r"^TDC\b|OFFENDER INF|CORRECTIONAL$|CORRECTIONAL FACILITY|VOCATIONAL INSTITUT|WOMEN'S FACILI|\bUNIT\b|\bDCJ\b|STATEVILLE|\bC\.F\.|\bCF\b|STATE PRISON|STATE P\.|STATE PEN|PENITENTIARY|DEPT\.? OF CORR|DEPARTMENT OF CORR|DEPT OF CORRECTIO|"
                     r"\bDOC\b|\bTDCJ\b|\bASPC\b|\bCDCR\b|TRANSFER FACILITY|TRANSFER UNIT|STATE JAIL|STATE CORR|"
                     r"CORRECTIONAL INSTITUTION|\bSCI\b|STATE FACILITY|\bCOR\.? CTR\b|CORR CTR")
 _COUNTY = re.compile(r"^(?P<name>[A-Z][A-Z .'\-/]*?)\s*\b(?:COUNTY|CNTY|CTY|CO\.|CO|PARISH)\b")
-_CITY = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]*?)\s*(?:\(CITY OF\)|CITY JAIL|CITY DET|POLICE|\bPD\b|MUNICIPAL|CITY)")
+_CITY = re.compile(r"^(?P<name>[A-Z][A-Z .'\-]*?)\s*(?:\(CITY OF\)|CITY JAIL|CITY DET|POLICE|POL\.|\bPD\b|MUNICIPAL|CITY)")
+_COUNTY_ANYWHERE = re.compile(r"\b(?P<name>[A-Z][A-Z .']*?)\s+(?:COUNTY|CTY|PARISH)\b")
 _NOISE = re.compile(r"\b(JAIL|DETENTION|DET|CENTER|CTR|CENTRE|ADC|SHERIFF'?S?|DEPT|DEPARTMENT|OFFICE|CORRECTIONAL|CORRECTIONS|"
                     r"CORREC|FACILITY|FAC|MAIN|COMPLEX|ADULT|REGIONAL|JUSTICE|PUBLIC SAFETY|LAW ENFORCEMENT|SO|"
                     r"COUNTY|CO|CTY|PARISH)\b\.?")
@@ -31,13 +35,19 @@ KNOWN = {
     ("RIKERS ISLAND, QUEENS, NY", "NEW YORK"): ("ocd-division/country:us/state:ny/place:new_york", "corrections"),
     ("DENVER JUSTICE CENTER", "COLORADO"): ("ocd-division/country:us/state:co/county:denver", "sheriff"),
     ("PRINCE WILLIAM", "VIRGINIA"): ("ocd-division/country:us/state:va/county:prince_william", "sheriff"),
+    ("TURNER GUIFORD KNIGHT (TGK) JAIL", "FLORIDA"): ("ocd-division/country:us/state:fl/county:miami-dade", "sheriff"),
+    ("DADE COUNTY CORRECTIONAL", "FLORIDA"): ("ocd-division/country:us/state:fl/county:miami-dade", "sheriff"),
+    ("WEST VALLEY", "CALIFORNIA"): ("ocd-division/country:us/state:ca/county:san_bernardino", "sheriff"),
+    ("MCSO MADISON FACILITY", "ARIZONA"): ("ocd-division/country:us/state:az/county:maricopa", "sheriff"),
 }
+#: New York City's borough booking centres are run by the city's police.
+_NYC_BOOKING = re.compile(r"^(QUEENS|BROOKLYN|MANHATTAN|BRONX|STATEN ISLAND) CENTRAL BOOKING")
 
 
 def _key(text: str) -> str:
     """A comparable form of a place name: lower case, letters only, ``ft``/``saint``
     written ``fort``/``st``."""
-    text = text.lower().replace("_", " ")
+    text = text.lower().replace("_", " ").replace("'s", "").replace("~s", "")  # queen_anne~s
     text = re.sub(r"\bft\.?\s", "fort ", text)
     text = re.sub(r"\bsaint\b", "st", text)
     text = re.sub(r"\bste\.?\s", "ste ", text)
@@ -67,12 +77,12 @@ class FacilityMatcher:
                 self.states[_key(registry.get(j).name)] = j
         self.counties: dict[str, dict[str, str]] = {}
         self.places: dict[str, dict[str, str]] = {}
-        for j in registry.ids(list(COUNTY_KINDS) + ["place"]):
+        for j in sorted(registry.ids(list(COUNTY_KINDS) + ["place"]), key=lambda i: i.count("/")):  # own ids first
             parts = j.split("/")
-            if len(parts) != 4:
+            if len(parts) not in (4, 5) or (len(parts) == 5 and not parts[4].startswith("place:")):
                 continue
             state = "/".join(parts[:3])
-            kind, _, value = parts[3].partition(":")
+            kind, _, value = parts[-1].partition(":")
             table = self.places if kind == "place" else self.counties
             table.setdefault(state, {}).setdefault(_key(value), j)
         self._cache: dict[tuple[str, str, str], Match] = {}
@@ -99,6 +109,8 @@ class FacilityMatcher:
         if known:
             return Match(known[0], known[1], "known facility")
         counties, places = self.counties.get(state, {}), self.places.get(state, {})
+        if _NYC_BOOKING.match(name) and state.endswith("state:ny"):
+            return Match("ocd-division/country:us/state:ny/place:new_york", "police", "city jail")
         m = _COUNTY.match(name)
         if m:
             for candidate in [m.group("name"), *m.group("name").split("/")]:
@@ -114,9 +126,17 @@ class FacilityMatcher:
             j = places.get(_key(m.group("name"))) or (places.get(_key(city)) if "CITY" in name or "POLICE" in name else None)
             if j:
                 return Match(j, "police", "city jail")
+        for m in _COUNTY_ANYWHERE.finditer(name):  # "INDIO JAIL - RIVERSIDE COUNTY"
+            for candidate in (m.group("name"), m.group("name").split(" - ")[-1], m.group("name").split("-")[-1]):
+                j = counties.get(_key(candidate))
+                if j and _key(candidate):
+                    return Match(j, "sheriff", "county name")
         cleaned = _NOISE.sub(" ", name)
         for candidate in [cleaned, *cleaned.split("/")]:
             j = counties.get(_key(candidate))
             if j and _key(candidate):
                 return Match(j, "sheriff", "county name alone")
+        j = places.get(_key(cleaned)) if _key(cleaned) else None
+        if j and (re.search(r"JAIL|DETENTION", name) or _key(cleaned) == _key(name)):
+            return Match(j, "police", "place name alone")
         return Match(None, None, "not recognised")

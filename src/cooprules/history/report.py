@@ -26,6 +26,10 @@ def _table(df: pl.DataFrame, limit: int | None = None) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
+def _rate(df: pl.DataFrame) -> str:
+    return f"{df['ocd_id'].is_not_null().sum() / df.height:.1%}" if df.height else "n/a"
+
+
 def render_html(history, path: str, source: str, engine) -> None:
     """Write the report for ``history`` (a :class:`~.detainers.History`) to ``path``."""
     from .detainers import date_range
@@ -35,7 +39,7 @@ def render_html(history, path: str, source: str, engine) -> None:
     methods = recs.group_by("match").len().sort("len", descending=True).rename({"len": "records"})
     unmapped = (recs.filter(pl.col("ocd_id").is_null()).group_by("detainer_detention_facility", "state", "match").len()
                 .sort("len", descending=True).rename({"len": "records"}))
-    states = history.by_state()
+    states = history.by_state().with_columns(pl.col("state").fill_null("(no state)"))
     focus = states.filter(pl.col("state").is_in(["CALIFORNIA", "TEXAS"]))
     facilities = history.by_facility().filter(pl.col("ocd_id").is_not_null())
     page = f"""<!doctype html>
@@ -48,7 +52,10 @@ th{{background:#f3f3f3;position:sticky;top:0}} .big{{font-size:1.1rem}} p{{max-w
 <h1>ICE detainers, FY2015: the legal answer beside what the agencies did</h1>
 <p class="big">{recs.height:,} records from {html.escape(source)}, prepared {first} to {last}.
 Facility mapping: <b>{history.match_rate:.1%}</b> of records mapped to the government that runs the facility
-({int(recs['ocd_id'].is_not_null().sum()):,} mapped, {int(recs['ocd_id'].is_null().sum()):,} unmapped and kept).</p>
+({int(recs['ocd_id'].is_not_null().sum()):,} mapped, {int(recs['ocd_id'].is_null().sum()):,} unmapped and kept);
+{_rate(recs.filter(pl.col('state').is_not_null()))} of the records that name a state.
+In <i>legal answers</i>, <code>permitted|prohibited</code> is a conditional answer: permitted or prohibited
+depending on facts the records lack.</p>
 <p>{_EXPLAIN}</p>
 <p>Law applied as of each record's date; corpus {engine.corpus.version}. Not legal advice: each answer cites its
 provisions (see the Parquet output, column <code>citations</code>).</p>

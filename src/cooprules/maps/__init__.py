@@ -34,7 +34,8 @@ def build_map(engine, scenario, as_of: dt.date, level: str = "county", entity: s
     entity_word = entity or scenario.entity
     data = MapData(level, values, names,
                    title=f"{scenario.id}: outcome by {unit}, {as_of.isoformat()}",
-                   subtitle=f"{scenario.title} (asked of the {entity_word.replace('_', ' ')}).")
+                   subtitle=f"{scenario.title} (asked of the {entity_word.replace('_', ' ')})"
+                   + (": state and federal law only; county and city law is on the county map." if level == "state" else "."))
     drawn, missing = data.drawn()
     counts: dict[str, int] = {}
     for v in values.values():

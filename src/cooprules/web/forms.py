@@ -25,6 +25,8 @@ WORD_FACTS = ("subject.role", "context.location", "context.purpose", "responder.
 OTHER_FACTS = ("subject.convictions", "subject.pending_charge", "context.hours_held_past_release", "context.date")
 FACTS = BOOL_FACTS + WORD_FACTS + OTHER_FACTS
 KEYS = BASE + ("attachments",) + FACTS
+#: The facts the page can ask about when an answer depends on them.
+ASKABLE = FACTS + ("attachments",)
 #: The longest value accepted for one parameter.
 MAX_VALUE = 300
 
@@ -94,7 +96,7 @@ def to_request(state: Mapping[str, str]) -> dict[str, Any]:
     if "info_type" in state:
         req["info_type"] = state["info_type"]
     if "attachments" in state:
-        req["attachments"] = [a for a in state["attachments"].split(",") if a]
+        req["attachments"] = [a for a in state["attachments"].split(",") if a and a != "none"]
     subject: dict[str, Any] = {}
     context: dict[str, Any] = {}
     for key in FACTS:

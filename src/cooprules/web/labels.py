@@ -171,6 +171,7 @@ FACT_QUESTIONS = {
     "context.exigent_circumstances": N_("Is there an emergency, such as imminent danger to life?"),
     "context.hours_held_past_release": N_("How many hours has the person already been held past release (not counting weekends and holidays)?"),
     "responder.agreement_287g": N_("Does your agency have a 287(g) agreement?"),
+    "attachments": N_("Did any other paper come with it (an I-247A usually comes with an I-200 or I-205)?"),
 }
 
 ROLES = {
@@ -217,6 +218,7 @@ FACT_WORDS = {
     "context.location": LOCATIONS,
     "context.purpose": PURPOSES,
     "responder.agreement_287g": AGREEMENTS,
+    "attachments": {"none": N_("Nothing else came with it"), **INSTRUMENTS},
 }
 
 

@@ -81,7 +81,7 @@ def next_fact(decision) -> str | None:
     """The one missing fact to ask next: the first the decision depends on that the
     page knows how to ask (None when the answer is definite)."""
     for missing in decision.depends_on:
-        if missing.fact in forms.FACTS:
+        if missing.fact in forms.ASKABLE:
             return missing.fact
     return None
 
@@ -141,6 +141,9 @@ def _fact_values(fact: str | None, decision) -> list[str]:
         return []
     if fact in forms.BOOL_FACTS:
         return ["true", "false"]
+    if fact == "attachments":  # only the papers that change the answer
+        found = next(m for m in decision.depends_on if m.fact == fact)
+        return [v.value for v in found.values if v.value in labels.FACT_WORDS[fact]]
     if fact in labels.FACT_WORDS:
         return list(labels.FACT_WORDS[fact])
     return []
