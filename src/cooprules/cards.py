@@ -32,6 +32,10 @@ COMMON = [
     (N_("Request to interview a person (no warrant)"), "interview_access", "verbal_request"),
 ]
 
+#: Requests about people held in custody, and the kinds of office that hold people.
+CUSTODY_ACTIONS = {"detainer_hold", "release_notification", "custody_transfer"}
+CUSTODIAL = {"sheriff", "jail", "police", "corrections", "probation", "courthouse", "state_agency"}
+
 #: The record an office of each kind is most often asked for, and the role of the
 #: person in its care.
 RECORD = {"school_district": "student_record", "school_police": "student_record",
@@ -56,6 +60,8 @@ def card_requests(jurisdiction: str, entity: str, as_of: dt.date | None = None) 
     """The card's requests for one office: ``[(label msgid, request dict)]``."""
     out = []
     for label, action, instrument in COMMON:
+        if action in CUSTODY_ACTIONS and entity not in CUSTODIAL:
+            continue  # a school or a clinic holds no one: its card leaves out the jail requests
         req: dict[str, Any] = {"responder": {"jurisdiction": jurisdiction, "entity": entity},
                                "requester": "ice_ero", "action": action, "instrument": instrument,
                                "attachments": []}  # each row is one paper, with nothing else

@@ -20,9 +20,15 @@ MAX_REQUEST_BYTES = 16 * 1024
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """The closest of ``choices`` to ``word`` (difflib ratio >= 0.6), or None."""
-    best = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return best[0] if best else None
+    """The closest of ``choices`` to ``word`` (difflib ratio >= 0.6), else the one
+    choice that contains it, or None."""
+    options = [str(c) for c in choices]
+    best = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if best:
+        return best[0]
+    # a part of one word ("hold" for "detainer_hold")
+    containing = [c for c in options if len(str(word)) >= 3 and str(word).lower() in c.lower()]
+    return containing[0] if len(containing) == 1 else None
 
 
 @dataclass(frozen=True)

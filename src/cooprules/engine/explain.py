@@ -38,6 +38,20 @@ PROHIBITED_NOW: dict[Action, str] = {
 }
 
 
+#: Plain names of the facts an answer can turn on.
+FACT_NOUNS = {
+    "subject.role": "the person's role", "subject.minor": "whether the person is a minor",
+    "subject.convictions": "convictions", "subject.pending_charge": "a pending charge",
+    "subject.registered_sex_offender": "sex-offender registration",
+    "subject.federal_felony_warrant": "a federal felony warrant",
+    "subject.final_removal_order": "a final removal order", "subject.previously_removed": "a prior removal",
+    "subject.consent_given": "written consent", "context.location": "where it happens",
+    "context.purpose": "the purpose of the request", "context.info_publicly_available": "whether the information is public",
+    "context.exigent_circumstances": "an emergency", "context.hours_held_past_release": "hours already held past release",
+    "responder.agreement_287g": "your 287(g) agreement", "attachments": "what other paper came with it",
+}
+
+
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
               not_encoded: list[str] | None = None) -> str:
     """One or two sentences saying what to do now for ``outcome`` on ``action``;
@@ -59,7 +73,7 @@ def _headline(outcome: Outcome, action: Action, depends_on: list[str] | None) ->
     if outcome is Outcome.permitted:
         return f"You may {phrase}, but no law requires it. Follow your agency's policy."
     if outcome is Outcome.conditional:
-        facts = ", ".join(depends_on or []) or "facts not given"
+        facts = ", ".join(FACT_NOUNS.get(f, f) for f in depends_on or []) or "facts not given"
         return f"The answer depends on facts not given ({facts}). Answer them to get a definite answer."
     if outcome is Outcome.conflict:
         return "The rules that apply here conflict. Do not act on this request until counsel advises."

@@ -62,9 +62,12 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
                 (f"{cat}, probable cause not found", {"category": cat, "probable_cause_determined": False})]
     if fact in _BOOLS:
         return [("false", False), ("true", True)]
-    if fact in _ENUMS:
-        return [(w.value, w.value) for w in _ENUMS[fact]]
     readers = [c for c in conditions if fact in c.facts]
+    if fact in _ENUMS:
+        # the words the conditions name come first, so that examples use them
+        named = {w for c in readers for w in c.strings}
+        words = sorted(_ENUMS[fact], key=lambda w: w.value not in named)
+        return [(w.value, w.value) for w in words]
     if fact == "attachments":
         named = sorted({w for c in readers for w in c.strings} & {i.value for i in Instrument})
         return [("none", [])] + [(w, [w]) for w in named]
