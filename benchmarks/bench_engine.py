@@ -53,6 +53,7 @@ def random_request(rng: random.Random, complete: bool = True) -> dict:
         "requester": rng.choice(list(Requester)).value,
         "action": action,
         "instrument": rng.choice(list(Instrument)).value,
+        "attachments": rng.choice([[], [], ["administrative_warrant_arrest"], ["administrative_warrant_removal"]]),
         "subject": {"role": rng.choice(list(Role)).value, "minor": rng.random() < 0.2,
                     "convictions": [{"category": rng.choice(list(OffenceCategory)).value, "years_ago": rng.randint(0, 30)}
                                     for _ in range(rng.choice([0, 0, 1, 2]))],
@@ -69,6 +70,8 @@ def random_request(rng: random.Random, complete: bool = True) -> dict:
     if not complete:
         for key in rng.sample(list(req["subject"]), 2):
             del req["subject"][key]
+        if rng.random() < 0.5:
+            del req["attachments"]
     return req
 
 
