@@ -263,7 +263,9 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
     """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs."""
     engine = _engine()
     if search:
-        found = engine.registry.search(search, limit=limit)
+        found = engine.registry.search(search, limit=max(limit, 200))
+        # governments whose own law is encoded first (Houston, TX before Houston, MS), then the registry's order
+        found = sorted(found, key=lambda j: j.ocd_id not in engine.corpus.folders)[:limit]
         if not found:
             err.print(f"no jurisdiction matches '{escape(search)}'")
             raise typer.Exit(1)

@@ -64,7 +64,8 @@ def search(engine, q: str) -> list[dict[str, Any]]:
     from ..api.routes import is_subdivision
 
     found = engine.registry.search(q[:200], limit=200) if q.strip() else []
-    hits = [j for j in found if not is_subdivision(j.ocd_id)][:SEARCH_LIMIT]
+    hits = [j for j in found if not is_subdivision(j.ocd_id)]
+    hits = sorted(hits, key=lambda j: j.ocd_id not in engine.corpus.folders)[:SEARCH_LIMIT]  # encoded law first
     return [{"ocd_id": j.ocd_id, "name": j.name if any(c.isupper() for c in j.name) else j.name.title(),
              "kind": j.kind, "encoded_law": j.ocd_id in engine.corpus.folders} for j in hits]
 
