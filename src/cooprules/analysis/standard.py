@@ -78,6 +78,17 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def read_yaml(path: Path, option: str, error: type[Exception]) -> Any:
+    """The YAML document at ``path``; an unreadable file or a syntax error raises
+    ``error`` naming the command-line ``option`` and the file."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{option}: cannot read {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{option}: {path}: YAML syntax error: {exc}") from None
+
+
 def load_scenarios(path: str | Path | None = None) -> list[Scenario]:
     """Read a scenario file (default: the shipped standard set).
 
@@ -86,12 +97,7 @@ def load_scenarios(path: str | Path | None = None) -> list[Scenario]:
     unknown profile or entity, or a request that does not fit the vocabulary.
     """
     path = Path(path) if path is not None else STANDARD_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioFileError(f"--scenarios: cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioFileError(f"--scenarios: {path}: YAML syntax error: {exc}") from None
+    data = read_yaml(path, "--scenarios", ScenarioFileError)
     if not isinstance(data, dict) or not isinstance(data.get("scenarios"), list):
         raise ScenarioFileError(f"{path}: a scenario file has a 'scenarios' list (and optional 'profiles')")
     profiles = data.get("profiles") or {}

@@ -23,7 +23,7 @@ from ..corpus.lint import lint
 from ..corpus.loader import JURISDICTION_FILE, folder_name, load_corpus
 from ..errors import did_you_mean
 from .matrix import matrix_jurisdictions, run_matrix
-from .standard import Scenario
+from .standard import Scenario, read_yaml
 
 
 class DraftError(ValueError):
@@ -58,12 +58,7 @@ class WhatIf:
 
 
 def _read_draft(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DraftError(f"--add: cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise DraftError(f"--add: {path}: YAML syntax error: {exc}") from None
+    data = read_yaml(path, "--add", DraftError)
     if not isinstance(data, dict) or "provisions" not in data or "document" not in data:
         raise DraftError(f"--add: {path}: a draft is a rule file (document:, provisions:, docs/rule-format.md) "
                          "with a top-level jurisdiction: OCD-ID")
