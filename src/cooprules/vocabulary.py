@@ -85,6 +85,8 @@ class Action(Word):
     detention_contract = "detention_contract"
     status_recording = "status_recording"
     tip_referral = "tip_referral"
+    enter_287g_agreement = "enter_287g_agreement"
+    state_immigration_arrest = "state_immigration_arrest"
 
 
 class InfoType(Word):
@@ -251,6 +253,7 @@ class Subject(_Closed):
     final_removal_order: StrictBool | None = None
     previously_removed: StrictBool | None = None
     consent_given: StrictBool | None = None
+    proof_of_status_shown: StrictBool | None = None
     pending_charge: PendingCharge | Literal["none"] | None = None
 
 
@@ -292,6 +295,9 @@ class Request(_Closed):
     attachments: Annotated[list[Instrument], Field(max_length=MAX_ATTACHMENTS)] | None = None
     subject: Subject = Subject()
     context: Context = Context()
+    #: False asks for counsel's full analysis: no presumed values, every fact not given
+    #: is unknown (DESIGN.md, Semantics 6).
+    presume: StrictBool = True
 
     @model_validator(mode="after")
     def _info_type_goes_with_information_sharing(self) -> "Request":
@@ -314,7 +320,7 @@ class Citation(_Closed):
     source: str
     title: str
     layer: str
-    confidence: Literal["confirmed", "unconfirmed"] = "confirmed"
+    confidence: Literal["confirmed", "secondary", "unconfirmed"] = "unconfirmed"
 
 
 class Duty(_Closed):
@@ -397,14 +403,40 @@ class Alternative(_Closed):
     citations: list[str]
 
 
+class PresumedFact(_Closed):
+    """A fact the request did not give that the answer took at its presumed value
+    (VOCABULARY.md, "Presumed values"): ``fact`` is its path (``attachments``,
+    ``subject.convictions``, ``context.hours_held_past_release``, ...), ``value`` the
+    value used, in vocabulary words (``none``, ``false``, ``0``)."""
+
+    fact: str
+    value: str
+
+
+class Unless(_Closed):
+    """One way a presumed fact would change the answer: with any of ``values`` (value
+    labels in vocabulary words, e.g. ``judicial_warrant``; ``serious_felony 4 years
+    ago``) the outcome would be ``outcome``, resting on the provisions ``citations``
+    (ids). ``text`` says the values in plain words ("a judicial warrant came with
+    it"); front ends show it, never the raw labels."""
+
+    fact: str
+    values: list[str]
+    text: str
+    outcome: Outcome
+    citations: list[str]
+
+
 class Decision(_Closed):
     """The engine's answer to one request.
 
     ``outcome`` is the answer; ``summary`` says it in plain words; ``citations`` are
     the provisions it rests on; ``duties`` what must be done alongside; ``trace`` every
     layer with every provision considered; ``contested`` provisions under litigation or
-    dispute; ``depends_on`` (conditional answers) each missing fact and what each value
-    gives; ``as_of`` the date whose law was applied; ``corpus_version`` a hash of the
+    dispute; ``depends_on`` (conditional answers) each missing fact without a
+    presumption and what each value gives; ``presumed`` the facts not given that were
+    taken at their presumed value; ``unless`` each presumed fact whose other values
+    would change the outcome; ``as_of`` the date whose law was applied; ``corpus_version`` a hash of the
     rule files, so the answer can be reproduced.
     """
 
@@ -416,6 +448,8 @@ class Decision(_Closed):
     trace: list[LayerTrace]
     contested: list[Contested]
     depends_on: list[MissingFact] = []
+    presumed: list[PresumedFact] = []
+    unless: list[Unless] = []
     alternatives: list[Alternative] = []
     conflicts: list[str] = []
     not_encoded: list[str] = []

@@ -229,7 +229,7 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
     return provisions, folders, folder_paths, documents, digest.hexdigest()[:16], errors
 
 
-_INHERITED = ("source", "source_kind", "effective_from", "effective_to", "binds", "confidence", "status")
+_INHERITED = ("source", "source_kind", "effective_from", "effective_to", "binds", "confidence", "checked", "status")
 
 
 def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: dict[str, dict[str, Any]],

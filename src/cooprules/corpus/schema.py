@@ -41,10 +41,26 @@ class Status(str, Enum):
 
 
 class Confidence(str, Enum):
-    """``unconfirmed``: the encoder could not check it against the primary text."""
+    """How far a provision was checked (DESIGN.md, provisions table): ``confirmed``
+    against the official text (or a faithful full copy) in force on its dates;
+    ``secondary`` only against official summaries, legislative analyses or reliable
+    reports; ``unconfirmed`` neither."""
 
     confirmed = "confirmed"
+    secondary = "secondary"
     unconfirmed = "unconfirmed"
+
+
+class Checked(BaseModel):
+    """Where and when a provision's text was read: ``url``, ``on`` (YYYY-MM-DD) and
+    ``what`` was read (``text``, ``summary`` or ``report``). Required for
+    ``confirmed`` and ``secondary`` provisions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: HttpUrl
+    on: dt.date
+    what: Literal["text", "summary", "report"]
 
 
 class _Strict(BaseModel):
@@ -78,6 +94,7 @@ class DocumentDefaults(_Strict):
     effective_to: dt.date | None = None
     binds: list[Entity] | Literal["all"] | None = None
     confidence: Confidence | None = None
+    checked: Checked | None = None
     status: Status | None = None
     notes: str | None = None
 
@@ -108,6 +125,7 @@ class Provision(_Strict):
     litigation: list[LitigationNote] = []
     duties: list[DutySpec] = []
     confidence: Confidence = Confidence.confirmed
+    checked: Checked | None = None
     notes: str | None = None
 
     @field_validator("when")

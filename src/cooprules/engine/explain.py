@@ -26,6 +26,8 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.detention_contract: "contract to hold people in civil immigration detention",
     Action.status_recording: "collect or record immigration status",
     Action.tip_referral: "pass the report about someone's immigration status on to immigration authorities",
+    Action.enter_287g_agreement: "seek, sign, keep or renew a 287(g) agreement",
+    Action.state_immigration_arrest: "arrest the person for a state-law immigration crime",
 }
 
 #: Short imperative for a prohibition, where one reads better than "Do not ...".
