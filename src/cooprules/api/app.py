@@ -17,6 +17,7 @@ from ..vocabulary import Request as RequestModel
 from . import errors
 from .fastpath import FastDecisions
 from .routes import router
+from ..web.security import SecurityHeaders
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -66,6 +67,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
         from ..web import install as install_web
 
         install_web(app)
+    app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff, referrer on every response (outermost)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
