@@ -48,7 +48,9 @@ def clean(params: Mapping[str, Any] | Iterable[tuple[str, str]]) -> dict[str, st
     for key, value in items:
         value = str(value).strip()
         if (key in KEYS or key == "subject.convictions.years") and value and len(value) <= MAX_VALUE:
-            if key in MULTI and key in out and value not in out[key].split(","):
+            if key in MULTI and key in out:
+                if value in out[key].split(","):
+                    continue
                 value = out[key] + "," + value
             if len(value) <= MAX_VALUE:
                 out[key] = value

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from . import labels
 from .i18n import LANG_NAMES, LANGS, translations
+from .summaries import reason_text
 
 
 @functools.cache
@@ -27,7 +28,8 @@ def environment(lang: str) -> Environment:
     gettext = translations(lang).gettext
     env.globals.update(labels=labels, LANGS=LANGS, LANG_NAMES=LANG_NAMES, url=url,
                        label=lambda table, key, part=0: labels.label(table, key, gettext, part),
-                       value_text=lambda fact, value: labels.value_text(fact, value, gettext))
+                       value_text=lambda fact, value: labels.value_text(fact, value, gettext),
+                       reason_text=lambda reason: reason_text(reason, gettext))
     return env
 
 

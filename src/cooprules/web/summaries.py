@@ -150,6 +150,32 @@ def unless_text(item, lang: str, gettext: Callable[[str], str]) -> str:
     return _("Unless %(what)s: %(then)s") % {"what": what, "then": _(THEN[item.outcome.value])}
 
 
+#: The engine's fixed reasons in a trace (engine/resolve.py), worded for the page.
+REASONS = {
+    "condition not met": N_("its conditions are not met"),
+    "applies": N_("applies"),
+    "applies (duties only)": N_("applies (duties only)"),
+    "applies, but overridden by a higher layer": N_("applies, but a higher layer overrides it"),
+}
+_UNDETERMINED = "undetermined: turns on facts not given ("
+
+
+def reason_text(reason: str, gettext: Callable[[str], str]) -> tuple[str, bool]:
+    """A trace reason for the page: ``(text, translated)``. The engine's fixed reasons
+    and "turns on facts not given (<fact paths>)" are worded in the page's language
+    (fact paths as plain nouns); any other reason comes back as given (English,
+    ``translated`` False, for the page to mark ``lang="en"``)."""
+    _ = gettext
+    if reason in REASONS:
+        return _(REASONS[reason]), True
+    if reason.startswith(_UNDETERMINED) and reason.endswith(")"):
+        facts = [f.strip() for f in reason[len(_UNDETERMINED):-1].split(",") if f.strip()]
+        names = ", ".join(_(FACT_NOUNS[f]) if f in FACT_NOUNS else f.rsplit(".", 1)[-1].replace("_", " ")
+                          for f in facts)
+        return _("turns on facts not given: %(facts)s") % {"facts": names}, True
+    return reason, False
+
+
 def by_outcome(missing, gettext: Callable[[str], str], limit: int = 8) -> list[dict]:
     """The values of a missing fact grouped by the outcomes they give, for "what each
     answer gives": ``[{"values": [text, ...], "more": int, "outcomes": [word, ...]}]``
