@@ -466,3 +466,9 @@ def test_fuzz_page_parameters(client, path, base, extra):
     assert resp.status_code < 500, (path, extra, resp.text[:300])
     if resp.headers.get("content-type", "").startswith("text/html"):
         assert "<x-fz" not in resp.text, (path, extra)
+
+
+def test_form_numbers_are_taken_as_their_words():
+    state = forms.clean([("instrument", "I-247A"), ("attachments", "Form I-200"), ("attachments", "i205")])
+    assert state == {"instrument": "detainer_request",
+                     "attachments": "administrative_warrant_arrest,administrative_warrant_removal"}

@@ -14,7 +14,7 @@ import re
 from typing import Any, Iterable, Mapping
 
 from ..errors import FieldError, RequestError
-from ..vocabulary import Action, Entity, InfoType, Instrument, OffenceCategory, Requester
+from ..vocabulary import Action, Entity, InfoType, Instrument, OffenceCategory, Requester, instrument_word
 
 #: The parameters that make up the question, in the order the page asks them.
 BASE = ("jurisdiction", "entity", "requester", "action", "info_type", "instrument")
@@ -48,6 +48,9 @@ def clean(params: Mapping[str, Any] | Iterable[tuple[str, str]]) -> dict[str, st
     for key, value in items:
         value = str(value).strip()
         if (key in KEYS or key == "subject.convictions.years") and value and len(value) <= MAX_VALUE:
+            if key in ("instrument", "attachments"):  # ICE form numbers (I-247A, I-200) as their words
+                word = instrument_word(value)
+                value = word.value if isinstance(word, Instrument) else value
             if key in MULTI and key in out:
                 if value in out[key].split(","):
                     continue
