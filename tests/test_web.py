@@ -21,11 +21,9 @@ from typer.testing import CliRunner
 
 from cooprules.api import create_app
 from cooprules.cli import app as cli_app
-from cooprules.engine.explain import summarize
-from cooprules.vocabulary import Action, Outcome
 from cooprules.web import forms
 from cooprules.web.i18n import catalog_path, pick_lang
-from cooprules.web.summaries import compose
+from cooprules.web.summaries import summary
 
 LAUSD = "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified"
 FRONT_DESK = {"jurisdiction": LAUSD, "entity": "school_district", "action": "interview_access",
@@ -137,21 +135,19 @@ def test_form_state_to_request():
 
 
 # ------------------------------------------------------------------ Spanish summaries and catalogs
-@pytest.mark.parametrize("outcome", [o for o in Outcome if o is not Outcome.conditional])
-def test_english_templates_match_the_engine(outcome):
-    for action in Action:
-        assert compose(outcome.value, action.value, [], lambda s: s) == summarize(outcome, action, [])
+def test_page_words_the_answer_as_the_engine_does(client, engine):
+    """The page's headline and exceptions are the engine's words (engine/explain.py),
+    in English and Spanish: the page adds no wording of its own for an answer."""
+    from cooprules.api import validate
+    from cooprules.engine.explain import summary_text, unless_text
 
-
-def test_spanish_summary_for_every_outcome_and_action():
-    from cooprules.web.i18n import gettext_for
-
-    es = gettext_for("es")
-    for outcome in Outcome:
-        for action in Action:
-            text = compose(outcome.value, action.value, ["subject.consent_given"], es)
-            assert text and "%(" not in text
-            assert text != compose(outcome.value, action.value, ["subject.consent_given"], lambda s: s)
+    decision = validate.evaluate(engine, forms.to_request(CA_HOLD), None)
+    for lang in ("en", "es"):
+        page = visible_text(client.get("/ask", params={**CA_HOLD, "lang": lang}).text)
+        for u in decision.unless:
+            assert unless_text(u, lang) in page
+        assert summary_text(decision, lang).split(". ")[0] in page
+    assert summary(decision, "en") == decision.summary
 
 
 def test_catalog_is_complete_and_current(tmp_path):
@@ -340,18 +336,22 @@ def test_value_words_read_as_plain_words():
     from cooprules.web.labels import value_text
 
     es = gettext_for("es")
-    assert value_text("subject.convictions", "misdemeanor 4 years ago", str) == "Misdemeanor, 4 years ago"
-    assert value_text("subject.convictions", "serious_felony 1 year ago", es) == "Delito grave serio, hace 1 año"
-    assert value_text("subject.pending_charge", "other_felony, probable cause found", str) == (
-        "Other felony · a judge found probable cause")
-    assert value_text("context.hours_held_past_release", "48 hours", es) == "48 horas"
-    assert value_text("attachments", "none", es) == "No vino nada más"
-    assert value_text("subject.minor", "true", es) == "Sí"
-    assert value_text("subject.role", "some_new_word", str) == "some new word"
-    assert forms.param_for("subject.convictions", "misdemeanor 4 years ago") == "misdemeanor:4"
+    assert value_text("attachments", "none", es, "es") == "No vino nada más"
+    assert value_text("subject.minor", "true", es, "es") == "Sí"
+    assert value_text("subject.role", "student", es, "es") == "Un estudiante"
+    for fact, value in [("subject.convictions", "misdemeanor within 5 years"), ("attachments", "judicial_warrant"),
+                        ("context.hours_held_past_release", "48 hours or more"),
+                        ("subject.pending_charge", "other_felony, probable cause found")]:
+        for lang, gettext in (("en", str), ("es", es)):
+            text = value_text(fact, value, gettext, lang)
+            assert text and not raw_values(text), (fact, value, lang, text)
+    assert forms.param_for("subject.convictions", "misdemeanor within 5 years") == "misdemeanor:5"
+    assert forms.param_for("subject.convictions", "serious_felony at any time") == "serious_felony:0"
+    assert forms.param_for("subject.convictions", "listed_felony more than 15 years ago") == "listed_felony:16"
     assert forms.param_for("subject.pending_charge", "other_felony, probable cause not found") == "other_felony:nopc"
     assert forms.param_for("attachments", "judicial_warrant") == "judicial_warrant"
-    assert forms.param_for("context.hours_held_past_release", "48 hours") == "48"
+    assert forms.param_for("context.hours_held_past_release", "48 hours or more") == "48"
+    assert forms.param_for("context.hours_held_past_release", "less than 48 hours") == "0"
     assert forms.param_for("attachments", "<script>") is None
 
 

@@ -34,12 +34,14 @@ WORDS = {
            "one more": "One more question", "where": "What is the purpose of the federal request?", "school": "Civil immigration enforcement",
            "gives": "What each answer gives:", "hold": "Do not hold. Release as scheduled.",
            "unless": "Unless", "warrant": "judicial warrant", "then may": "then you may.",
-           "again": "That is the case: answer again", "assumes": "This answer assumes what you did not say:"},
+           "again": "A judicial warrant came with it — answer again",
+           "in custody": "A person in custody", "48": "for no more than 48 hours past release", "assumes": "This answer assumes what you did not say:"},
     "es": {"depends": "Depende", "must not": "No debe", "must": "Debe", "may": "Puede",
            "one more": "Una pregunta más", "where": "¿Cuál es el propósito de la solicitud federal?", "school": "Control migratorio civil",
            "gives": "Qué da cada respuesta:", "hold": "No la retenga. Déjela salir a la hora prevista.",
-           "unless": "Salvo que", "warrant": "orden judicial", "then may": "entonces puede hacerlo.",
-           "again": "Es así: responder de nuevo", "assumes": "Esta respuesta supone lo que usted no indicó:"},
+           "unless": "Salvo si", "warrant": "orden judicial", "then may": "entonces puede hacerlo.",
+           "again": "Con la solicitud venía una orden judicial — responder de nuevo",
+           "in custody": "Una persona detenida", "48": "48 horas", "assumes": "Esta respuesta supone lo que usted no indicó:"},
 }
 RAW = ["('", "None", "subject.", "context.", "attachments", "{", "["]
 
@@ -94,7 +96,7 @@ def test_unless_answer_california_hold(page, base_url, artifacts, lang):
     assert w["assumes"] in page.locator("#presumed").inner_text()
     _no_raw(page)
     # "a judicial warrant did come with it": the same question, answered again
-    page.locator("#unless li", has_text=w["warrant"]).first.get_by_role("link", name=w["again"]).click()
+    page.locator("#unless").get_by_role("link", name=w["again"]).click()
     assert _verdict(page) == w["may"].lower()
 
 
@@ -103,9 +105,14 @@ def test_unless_answer_texas_hold(page, base_url, artifacts, lang):
     w = WORDS[lang]
     _open(page, base_url, "tx-jail-i247a", lang)
     page.screenshot(path=str(artifacts / f"answer-tx-jail-i247a-{lang}.png"), full_page=True)
+    if page.locator("#next-fact").count():  # who the person is has no presumption: the page asks
+        assert _verdict(page) == w["depends"].lower()
+        page.locator("#next-fact").get_by_label(w["in custody"], exact=True).check()
+        page.locator("#next-fact button[type=submit]").click()
+        page.screenshot(path=str(artifacts / f"answer-tx-jail-i247a-in-custody-{lang}.png"), full_page=True)
     assert _verdict(page) == w["must"].lower()
-    lines = page.locator("#unless").inner_text()
-    assert "48" in lines and w["unless"] in lines
+    assert w["48"] in page.locator("#now").inner_text()
+    assert page.locator("#presumed").count() == 1
     _no_raw(page)
 
 

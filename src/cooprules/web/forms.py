@@ -189,25 +189,37 @@ def to_request(state: Mapping[str, str]) -> dict[str, Any]:
     return req
 
 
-_YEARS = re.compile(r"^([a-z_]+) (\d+) years? ago$")
+_CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>\d+) years"
+                         r"|more than (?P<more>\d+) years ago|more than (?P<lo>\d+) and within (?P<hi>\d+) years"
+                         r"|(?P<ago>\d+) years? ago)$")
 _CHARGE = re.compile(r"^([a-z_]+), probable cause (found|not found)$")
-_HOURS = re.compile(r"^(\d+(?:\.\d+)?) hours?$")
+_HOURS = re.compile(r"^(?:less than (?P<less>\d+) hours|(?P<more>\d+) hours or more"
+                    r"|from (?P<lo>\d+) to less than (?P<hi>\d+) hours|(?P<exact>\d+) hours?)$")
 
 
 def param_for(fact: str, value: str) -> str | None:
     """The query value that states ``fact`` as ``value`` (a value as the engine labels
-    it in ``depends_on``/``unless``: ``true``, ``judicial_warrant``, ``48 hours``,
-    ``misdemeanor 4 years ago``, ``other_felony, probable cause found``), or None."""
+    it in ``depends_on``/``unless``: ``true``, ``judicial_warrant``, ``48 hours or
+    more``, ``misdemeanor within 5 years``, ``other_felony, probable cause found``), or
+    None. A range is stated by a number inside it (``less than 48 hours`` -> 0; ``more
+    than 5 years ago`` -> 6)."""
     if fact not in ASKABLE:
         return None
     if fact in BOOL_FACTS:
         return value if value in ("true", "false") else None
     if fact == "context.hours_held_past_release":
         m = _HOURS.match(value)
-        return m.group(1) if m else None
+        if not m:
+            return None
+        return "0" if m["less"] else (m["more"] or m["lo"] or m["exact"])
     if fact == "subject.convictions":
-        m = _YEARS.match(value)
-        return f"{m.group(1)}:{m.group(2)}" if m else ("none" if value == "none" else None)
+        if value == "none":
+            return value
+        m = _CONVICTION.match(value)
+        if not m or m["cat"] not in {c.value for c in OffenceCategory}:
+            return None
+        years = ("0" if m["any"] else m["within"] or m["hi"] or m["ago"]) if not m["more"] else str(int(m["more"]) + 1)
+        return f"{m['cat']}:{years}"
     if fact == "subject.pending_charge":
         m = _CHARGE.match(value)
         return f"{m.group(1)}:{'pc' if m.group(2) == 'found' else 'nopc'}" if m else (

@@ -4,7 +4,6 @@ words themselves (VOCABULARY.md) stay the values sent to the engine."""
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from .i18n import N_
@@ -266,34 +265,20 @@ def value_label(fact: str, value: str) -> str:
     return FACT_WORDS.get(fact, {}).get(value, value)
 
 
-_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?P<n>\d+(?:\.\d+)?) years? ago$")
-_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
-_HOURS = re.compile(r"^(?P<n>\d+(?:\.\d+)?) hours?$")
-
-
-def value_text(fact: str, value: str, gettext: Callable[[str], str]) -> str:
-    """One value of a fact in plain words in the language of ``gettext``: ``value`` as
-    the engine labels it in ``Decision.depends_on`` (``true``, ``none``, a vocabulary
-    word, ``serious_felony 4 years ago``, ``misdemeanor, probable cause found``,
-    ``48 hours``). Never returns a vocabulary word or a fact path: an unknown word comes
-    back with its underscores as spaces."""
-    _ = gettext
+def value_text(fact: str, value: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """One value of a fact in plain words in the page's language (``gettext`` and
+    ``lang`` the same language): ``value`` as the engine labels it in
+    ``Decision.depends_on``/``unless`` (``true``, ``none``, a vocabulary word,
+    ``serious_felony within 5 years``, ``misdemeanor, probable cause found``,
+    ``48 hours or more``). Yes/no and vocabulary words get the page's short labels
+    ("A student"); the others the engine's clause ("The person has a conviction for a
+    misdemeanor within the last 5 years"). Never returns a vocabulary word or a fact
+    path."""
     if value in YES_NO or value in FACT_WORDS.get(fact, {}) or (value == "none" and fact in NONE_WORDS):
-        return _(value_label(fact, value))
-    if m := _YEARS.match(value):
-        offence = _(OFFENCES.get(m["cat"], m["cat"].replace("_", " ")))
-        n = m["n"]
-        return (_("%(offence)s, 1 year ago") if n == "1" else _("%(offence)s, %(n)s years ago")) % {
-            "offence": offence, "n": n}
-    if m := _CHARGE.match(value):
-        offence = _(OFFENCES.get(m["cat"], m["cat"].replace("_", " ")))
-        found = _("a judge found probable cause") if m["pc"] == "found" else _("no probable cause finding")
-        return f"{offence} · {found}"
-    if m := _HOURS.match(value):
-        return (_("1 hour") if m["n"] == "1" else _("%(n)s hours")) % {"n": m["n"]}
-    if value in OFFENCES:
-        return _(OFFENCES[value])
-    return value.replace("_", " ")
+        return gettext(value_label(fact, value))
+    from .summaries import clause
+
+    return clause(fact, value, lang)
 
 
 def label(table: dict, key: str, gettext: Callable[[str], str], part: int = 0) -> str:

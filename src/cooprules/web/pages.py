@@ -18,7 +18,8 @@ from ..errors import FieldError, RequestError
 from . import forms, labels
 from .i18n import gettext_for, pick_lang
 from .render import hidden, page, url
-from .summaries import by_outcome, presumed_text, summary, unless_text
+from . import summaries
+from .summaries import by_outcome, clause, exceptions, headline, presumed_lines
 
 router = APIRouter(include_in_schema=False)
 
@@ -137,13 +138,19 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
             return f"/v1/provisions/{provision_id}"
 
     missing = next((m for m in decision.depends_on if m.fact == fact), None)
-    unless = [{"text": unless_text(u, lang, _),
-               "href": _answer_again(state, u.fact, u.values[0], lang) if len(u.values) == 1 else None}
-              for u in decision.unless]
-    presumed = [presumed_text(p.fact, p.value, _) for p in decision.presumed]
-    return page("answer.html", lang, decision=decision, plain=summary(decision, lang, _), fact=fact,
+    unless = []
+    for sentence, item in exceptions(decision, lang):
+        links = []
+        if len(item.values) <= summaries.MAX_LINKS:
+            for value in item.values:
+                href = _answer_again(state, item.fact, value, lang)
+                if href:
+                    links.append({"text": clause(item.fact, value, lang), "href": href})
+        unless.append({"text": sentence, "links": links})
+    return page("answer.html", lang, decision=decision, plain=headline(decision, lang), fact=fact,
                 fact_values=_fact_values(fact, decision), source_of=source_of,
-                groups=by_outcome(missing, _) if missing else [], unless=unless, presumed=presumed,
+                groups=by_outcome(missing, lang, _) if missing else [], unless=unless,
+                presumed=presumed_lines(decision, lang),
                 counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
                                                                                     "lang": lang}),
                 **ctx)

@@ -28,8 +28,8 @@ def environment(lang: str) -> Environment:
     gettext = translations(lang).gettext
     env.globals.update(labels=labels, LANGS=LANGS, LANG_NAMES=LANG_NAMES, url=url,
                        label=lambda table, key, part=0: labels.label(table, key, gettext, part),
-                       value_text=lambda fact, value: labels.value_text(fact, value, gettext),
-                       reason_text=lambda reason: reason_text(reason, gettext))
+                       value_text=lambda fact, value: labels.value_text(fact, value, gettext, lang),
+                       reason_text=lambda reason: reason_text(reason, lang, gettext))
     return env
 
 
