@@ -265,6 +265,11 @@ def value_label(fact: str, value: str) -> str:
     return FACT_WORDS.get(fact, {}).get(value, value)
 
 
+def has_label(fact: str, value: str) -> bool:
+    """True when the page has a short label of its own for ``value`` of ``fact``."""
+    return value in YES_NO or value in FACT_WORDS.get(fact, {}) or (value == "none" and fact in NONE_WORDS)
+
+
 def value_text(fact: str, value: str, gettext: Callable[[str], str], lang: str = "en") -> str:
     """One value of a fact in plain words in the page's language (``gettext`` and
     ``lang`` the same language): ``value`` as the engine labels it in
@@ -274,7 +279,7 @@ def value_text(fact: str, value: str, gettext: Callable[[str], str], lang: str =
     ("A student"); the others the engine's clause ("The person has a conviction for a
     misdemeanor within the last 5 years"). Never returns a vocabulary word or a fact
     path."""
-    if value in YES_NO or value in FACT_WORDS.get(fact, {}) or (value == "none" and fact in NONE_WORDS):
+    if has_label(fact, value):
         return gettext(value_label(fact, value))
     from .summaries import clause
 

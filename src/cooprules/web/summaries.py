@@ -94,18 +94,25 @@ def reason_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[
 def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8) -> list[dict]:
     """The values of a missing fact grouped by the outcomes they give, for "what each
     answer gives": ``[{"values": [text, ...], "more": int, "outcomes": [word, ...]}]``
-    (``more``: values left out of the list; ``missing`` a
-    :class:`cooprules.vocabulary.MissingFact`)."""
-    from .labels import value_text
+    (``missing`` a :class:`cooprules.vocabulary.MissingFact`). Yes/no and vocabulary
+    words are listed by their labels; other values (convictions, charges, hours,
+    papers) of one group are said in one clause of the engine's (the first ``limit``
+    of them; ``more`` counts the rest)."""
+    from .labels import has_label, value_text
 
     groups: dict[tuple[str, ...], list[str]] = {}
     for v in missing.values:
-        key = tuple(o.value for o in v.outcomes)
-        text = value_text(missing.fact, v.value, gettext, lang)
-        if text not in groups.setdefault(key, []):
-            groups[key].append(text)
-    return [{"values": texts[:limit], "more": max(0, len(texts) - limit), "outcomes": list(key)}
-            for key, texts in groups.items()]
+        groups.setdefault(tuple(o.value for o in v.outcomes), []).append(v.value)
+    out = []
+    for key, values in groups.items():
+        short = [value_text(missing.fact, v, gettext, lang) for v in values if has_label(missing.fact, v)]
+        rest = [v for v in values if not has_label(missing.fact, v)]
+        texts = list(dict.fromkeys(short))
+        if rest:
+            text = explain.unless_values_text(missing.fact, rest[:limit], _lang(lang))
+            texts.append(text[:1].upper() + text[1:])
+        out.append({"values": texts, "more": max(0, len(rest) - limit), "outcomes": list(key)})
+    return out
 
 
 __all__ = ["by_outcome", "clause", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
