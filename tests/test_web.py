@@ -472,3 +472,17 @@ def test_form_numbers_are_taken_as_their_words():
     state = forms.clean([("instrument", "I-247A"), ("attachments", "Form I-200"), ("attachments", "i205")])
     assert state == {"instrument": "detainer_request",
                      "attachments": "administrative_warrant_arrest,administrative_warrant_removal"}
+
+
+def test_presumed_facts_are_not_asked_but_listed_with_their_exceptions(client):
+    page = client.get("/ask", params=CA_HOLD).text
+    assert 'id="next-fact"' not in page and 'id="unless"' in page and 'id="presumed"' in page
+    assert "outcome-prohibited" in page
+    # each exception's paper can be stated with one click, and changes the answer
+    link = re.search(r'<a href="(/ask\?[^"]*attachments=judicial_warrant[^"]*)"', page)
+    assert link, "no 'answer again' link for a judicial warrant"
+    again = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "outcome-permitted" in again and 'id="next-fact"' not in again
+    # counsel's full analysis: nothing presumed, the paper asked
+    counsel = client.get("/ask", params={**CA_HOLD, "presume": "false"}).text
+    assert 'id="next-fact"' in counsel and 'name="attachments"' in counsel and 'id="unless"' not in counsel
