@@ -72,7 +72,8 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope.get("path") == self.docs_path:
+        path = scope.get("path", "")
+        if path == self.docs_path or path.startswith(self.docs_path + "/"):  # Swagger UI and its OAuth2 redirect
             await self._docs(scope, receive, send)
             return
 
