@@ -179,9 +179,16 @@ def _fact_values(fact: str | None, decision) -> list[str]:
         found = next((m for m in decision.depends_on if m.fact == fact), None)
         turning = {v.value for v in found.values} if found else set()
         return [k for k in labels.ATTACHMENTS if k in labels.ATTACHMENTS_ALWAYS or k in turning]
+    if fact == "subject.role" and decision.action.value in CUSTODY_ACTIONS:
+        return ["in_custody"] + [r for r in labels.ROLES if r != "in_custody"]
     if fact in labels.FACT_WORDS:
         return list(labels.FACT_WORDS[fact])
     return []
+
+
+#: Actions about a person held: "a person in custody" is offered first when the page
+#: asks who the person is.
+CUSTODY_ACTIONS = ("detainer_hold", "release_notification", "custody_transfer")
 
 
 @router.get("/healthz", include_in_schema=False)
