@@ -289,7 +289,7 @@ _RANGE_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P
                           r"|(?P<ago>[\d.]+) years? ago)$")
 _RANGE_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
                           r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
-                          r"|(?P<exact>[\d.]+) hours)$")
+                          r"|(?P<exact>[\d.]+)(?: hours)?)$")
 _CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
 
 
