@@ -337,6 +337,9 @@ class Engine:
         if partly:
             given.discard("subject.pending_charge")  # given in part: its finding is still open
         missing = sorted({f for cp in unknown for f in cp.condition.facts if f not in given})
+        if more_papers:  # a further paper may make conditions read facts the given ones did not need
+            missing = sorted(set(missing) | {f for cp in evaluated if "attachments" in cp.condition.facts
+                                             for f in cp.condition.facts if f not in given})
         presumed = [f for f in PRESUMED if req.presume and f in missing
                     and not (partly and f == "subject.pending_charge")]
         open_facts = [f for f in missing if f not in presumed]
