@@ -50,7 +50,8 @@ def test_detainer_no_convictions_is_the_i247a_jail_case(scenarios):
     req = s.request_for(SAN_DIEGO)
     assert (req["action"], req["instrument"], s.entity) == ("detainer_hold", "detainer_request", "sheriff")
     assert req["subject"]["convictions"] == [] and req["context"]["location"] == "jail"
-    assert req["responder"] == {"agreement_287g": "none", "jurisdiction": SAN_DIEGO, "entity": "sheriff"}
+    # as a user states it: no hidden defaults (the 287(g) agreement comes from ICE's list, else is presumed none)
+    assert req["responder"] == {"jurisdiction": SAN_DIEGO, "entity": "sheriff"} and "attachments" not in req
     # the entity follows the jurisdiction's kind unless overridden
     assert s.request_for("ocd-division/country:us/state:ca/place:los_angeles", kind="place")["responder"]["entity"] == "police"
     assert s.request_for(SAN_DIEGO, entity="jail")["responder"]["entity"] == "jail"

@@ -63,8 +63,8 @@ def card_requests(jurisdiction: str, entity: str, as_of: dt.date | None = None) 
         if action in CUSTODY_ACTIONS and entity not in CUSTODIAL:
             continue  # a school or a clinic holds no one: its card leaves out the jail requests
         req: dict[str, Any] = {"responder": {"jurisdiction": jurisdiction, "entity": entity},
-                               "requester": "ice_ero", "action": action, "instrument": instrument,
-                               "attachments": []}  # each row is one paper, with nothing else
+                               "requester": "ice_ero", "action": action, "instrument": instrument}
+        # nothing else is stated: the engine presumes the ordinary case and lists what would change it (unless)
         if action == "information_sharing":
             req["info_type"] = RECORD.get(entity, "personal_information")
         if entity in ROLE:
