@@ -486,3 +486,10 @@ def test_presumed_facts_are_not_asked_but_listed_with_their_exceptions(client):
     # counsel's full analysis: nothing presumed, the paper asked
     counsel = client.get("/ask", params={**CA_HOLD, "presume": "false"}).text
     assert 'id="next-fact"' in counsel and 'name="attachments"' in counsel and 'id="unless"' not in counsel
+
+
+def test_papers_named_are_not_contradicted(client):
+    for lang, words in (("en", "no paper came with it other than those you named"),
+                        ("es", "no venía ningún otro documento aparte de los indicados")):
+        page = visible_text(client.get("/ask", params={**TX_HOLD, "lang": lang}).text)
+        assert words in page and "nothing else came with the paper" not in page

@@ -150,7 +150,7 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
     return page("answer.html", lang, decision=decision, plain=headline(decision, lang), fact=fact,
                 fact_values=_fact_values(fact, decision), source_of=source_of,
                 groups=by_outcome(missing, lang, _) if missing else [], unless=unless,
-                presumed=presumed_lines(decision, lang),
+                presumed=presumed_lines(decision, lang, _, papers_named=bool(forms.to_request(state).get("attachments"))),
                 counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
                                                                                     "lang": lang}),
                 **ctx)

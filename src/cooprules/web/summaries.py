@@ -60,9 +60,18 @@ def exceptions(decision: Decision, lang: str) -> list:
     return [(explain.unless_text(u, _lang(lang)), u) for u in decision.unless if u not in folded]
 
 
-def presumed_lines(decision: Decision, lang: str) -> list[str]:
-    """What the answer took for the facts not given, as the engine words it."""
-    return [explain.presumed_text(p, _lang(lang)) for p in decision.presumed]
+def presumed_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
+                   papers_named: bool = False) -> list[str]:
+    """What the answer took for the facts not given, as the engine words it; where the
+    user named the papers that came (``papers_named``) and the engine presumed
+    "nothing else", the page says "no paper other than those you named"."""
+    out = []
+    for p in decision.presumed:
+        if p.fact == "attachments" and papers_named and p.value != "none":
+            out.append(gettext("no paper came with it other than those you named"))
+        else:
+            out.append(explain.presumed_text(p, _lang(lang)))
+    return out
 
 
 def clause(fact: str, value: str, lang: str) -> str:
