@@ -1,0 +1,400 @@
+"""Finding OCD-IDs by the names people type: an index over names, ids and aliases.
+
+:class:`NameIndex` is built once per :class:`~cooprules.jurisdictions.Registry` (lazily,
+on the first search) and answers a query in three steps:
+
+1. **Reading the query** (:func:`parse_query`): accents and case folded, punctuation
+   dropped (``"Miami-Dade"`` reads as ``"miami dade"``); a trailing state name or code
+   becomes a filter (``"Harris County, TX"``); the name of an office is stripped and
+   kept as a hint of the kind of government (``"San Diego County Sheriff"`` looks for
+   ``"san diego county"`` among counties first, ``"... Police Department"`` among cities);
+   ``"City of X"`` also reads as ``"X"``.
+2. **Text matches**, from an inverted index (word -> entries) and a sorted vocabulary
+   for the last, perhaps unfinished, word: exact name, alias or id value first, then
+   prefix, then a match at a word start, then any substring.
+3. **Approximate matches** only when nothing matches as text (``"Fresnoo"``): the
+   closest names by edit similarity (:func:`rapidfuzz.fuzz.ratio`), within a length
+   window so that only plausible names are compared.
+
+Results are ranked: match quality group (text at a word start, other text,
+approximate), then the ids the caller prefers (governments with encoded law), then
+the kind the office hinted at, then tier, kind (states, counties, places, school
+districts, other bodies, subdivisions), shorter name, id. Ranked lists are kept in a
+bounded LRU cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from array import array
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+__all__ = ["NameIndex", "Query", "fold", "norm", "parse_query"]
+
+#: Ranked result lists kept (each a compact array of entry numbers).
+RESULT_CACHE_SIZE = 128
+#: Lowest edit similarity (0-100) of an approximate match.
+FUZZY_CUTOFF = 75.0
+#: Most approximate matches returned.
+FUZZY_LIMIT = 20
+#: Shortest word matched inside other words (shorter words match word starts only).
+MIN_INFIX = 3
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# School-district abbreviations of the source (lower-case names such as
+# "fairfax co pblc schs", "chicago heights sd 170"), spelt out as an extra key.
+_EXPAND = {
+    "sd": "school district", "isd": "independent school district",
+    "cisd": "consolidated independent school district", "usd": "unified school district",
+    "esd": "elementary school district", "hsd": "high school district",
+    "cusd": "community unit school district", "ccsd": "community consolidated school district",
+    "ufsd": "union free school district", "csd": "central school district",
+    "pblc": "public", "schs": "schools", "sch": "school", "co": "county", "cty": "city",
+    "dist": "district", "corp": "corporation",
+}
+
+# Offices people name instead of their government, as folded word tuples, longest
+# first; the value is the kind of government the office belongs to (None: any).
+_COUNTY = "county"
+_PLACE = "place"
+_SCHOOL = "school_district"
+_OFFICES: list[tuple[tuple[str, ...], str | None]] = sorted((
+    (tuple(phrase.split()), hint) for phrase, hint in {
+        "sheriff": _COUNTY, "sheriffs": _COUNTY, "sheriffs office": _COUNTY,
+        "sheriff office": _COUNTY, "sheriffs department": _COUNTY,
+        "sheriff department": _COUNTY, "sheriffs dept": _COUNTY, "sheriff dept": _COUNTY,
+        "jail": _COUNTY, "county jail": _COUNTY, "detention center": _COUNTY,
+        "detention facility": _COUNTY, "department of corrections": _COUNTY,
+        "corrections": _COUNTY, "probation": _COUNTY, "probation department": _COUNTY,
+        "district attorney": _COUNTY, "district attorneys office": _COUNTY,
+        "county attorney": _COUNTY, "public defender": _COUNTY,
+        "police": _PLACE, "police department": _PLACE, "police dept": _PLACE, "pd": _PLACE,
+        "city attorney": _PLACE, "city hall": _PLACE, "city council": _PLACE,
+        "marshal": _PLACE, "marshals office": _PLACE,
+        "board of education": _SCHOOL, "school board": _SCHOOL, "schools": _SCHOOL,
+        "public schools": _SCHOOL, "school police": _SCHOOL,
+        "school district police": _SCHOOL,
+    }.items()), key=lambda p: -len(p[0]))
+_LEADING = {("city", "of"): _PLACE, ("town", "of"): _PLACE, ("village", "of"): _PLACE,
+            ("borough", "of"): None, ("county", "of"): _COUNTY, ("parish", "of"): _COUNTY}
+_HINT_KINDS = {_COUNTY: {"county", "parish", "borough", "census_area", "municipio"},
+               _PLACE: {"place", "municipality"}, _SCHOOL: {"school_district"}}
+# Two-letter state codes that are also English words: taken as a state only after a
+# comma or when typed in capitals ("Portland, OR", "Portland OR", not "lake of the woods in").
+_WORDLIKE_CODES = {"in", "me", "or", "ok", "hi", "de", "la", "pa", "co", "ma", "oh", "al",
+                   "id", "mo", "wa", "ga", "as", "mp", "gu"}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (``"Doña Ana"`` -> ``"dona ana"``)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _words(text: str) -> list[str]:
+    # Apostrophes join (OCD ids write them "~": prince_george~s), other marks split.
+    return _WORD.findall(fold(text).replace("'", "").replace("\u2019", "").replace("~", ""))
+
+
+def norm(text: str) -> str:
+    """The form names and queries are compared in: folded words joined by one blank
+    (``"Miami-Dade County"`` -> ``"miami dade county"``; ``"Prince George's"`` ->
+    ``"prince georges"``)."""
+    return " ".join(_words(text))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as read by :func:`parse_query`.
+
+    Fields:
+        variants: the normalised texts to look for, best reading first (the whole
+            query, then without the office words or ``"city of"``), each with the kind
+            of government it hints at (``"county"``, ``"place"``, ``"school_district"``
+            or None).
+        state: the two-letter state code the query names (lower case), or None.
+        id_text: the folded query when it is part of an id (holds ``":"`` or ``"/"``),
+            else None.
+        fallback: the reading to use when this one finds nothing as text (a trailing
+            two-letter word such as ``"or"`` read as a state code first), else None.
+    """
+
+    variants: tuple[tuple[str, str | None], ...]
+    state: str | None = None
+    id_text: str | None = None
+    fallback: Query | None = None
+
+
+def parse_query(text: str, states: dict[str, str], _guess: bool = True) -> Query:
+    """Read a search query (see the module docstring).
+
+    Args:
+        text: what the user typed.
+        states: folded state name or two-letter code -> two-letter code, e.g.
+            ``{"texas": "tx", "tx": "tx", "district of columbia": "dc", ...}``.
+
+    Returns:
+        A :class:`Query`; ``variants`` is empty for blank text.
+    """
+    raw = " ".join(fold(text or "").split())
+    if not raw:
+        return Query(())
+    if ":" in raw or "/" in raw:
+        return Query(((norm(raw), None),), id_text=raw.replace(" ", "_"))
+    words = _words(text)
+    state = None
+    # A trailing state: "Harris County, TX", "Harris County Texas", "Houston tx".
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        tail = " ".join(words[-size:])
+        code = states.get(tail)
+        if code is None:
+            continue
+        fallback = None
+        if size == 1 and len(tail) == 2 and tail in _WORDLIKE_CODES:
+            typed = text.rstrip()[-2:]
+            after_comma = text.rstrip()[:-2].rstrip().endswith(",")
+            if not (after_comma or (typed.isupper() and typed.isalpha())):
+                if not _guess:
+                    continue
+                fallback = parse_query(text, states, _guess=False)
+        state, words = code, words[:-size]
+        break
+    else:
+        fallback = None
+    variants: list[tuple[str, str | None]] = [(" ".join(words), None)]
+    stripped, hint = list(words), None
+    for phrase, kind in _OFFICES:
+        n = len(phrase)
+        if len(stripped) > n and tuple(stripped[-n:]) == phrase:
+            stripped, hint = stripped[:-n], kind
+            break
+    lead = _LEADING.get(tuple(stripped[:2]))
+    if len(stripped) > 2 and tuple(stripped[:2]) in _LEADING:
+        stripped = stripped[2:]
+        hint = hint or lead
+        if lead == _COUNTY:
+            stripped = [*stripped, "county"]
+    if stripped != words:
+        variants.append((" ".join(stripped), hint))
+    return Query(tuple(v for v in dict.fromkeys(variants) if v[0]), state, fallback=fallback)
+
+
+@dataclass
+class _Entry:
+    keys: list[str] = field(default_factory=list)
+
+
+class NameIndex:
+    """Search index over a registry's ids, names, proper names and aliases.
+
+    Args:
+        ids: canonical ids (the registry's rows), in a fixed order.
+        names: id -> the source's name.
+        other_names: id -> further names (proper names and aliases).
+        kind_rank: id -> rank of its kind (0 states ... 5 subdivisions).
+        states: folded state name or code -> two-letter code (see :func:`parse_query`).
+        subdivision: id -> whether it is a subdivision (council district, ward, ...),
+            left out when the caller asks for governments only.
+    """
+
+    def __init__(self, ids: Sequence[str], names: dict[str, str],
+                 other_names: dict[str, list[str]], kind_rank: dict[str, int],
+                 states: dict[str, str], subdivision: dict[str, bool]) -> None:
+        self.ids = list(ids)
+        self.states = states
+        self.rank = array("b", (kind_rank[i] for i in self.ids))
+        self.name_len = array("i", (len(names[i]) for i in self.ids))
+        self.state = [i.split("/", 3)[2].split(":", 1)[-1] if i.count("/") >= 2 else ""
+                      for i in self.ids]
+        self.sub = bytearray(subdivision[i] for i in self.ids)
+        self.kind = [i.rsplit("/", 1)[-1].split(":", 1)[0] for i in self.ids]
+        self._id_folded: list[str] | None = None
+        self.keys: list[tuple[str, ...]] = []
+        postings: dict[str, list[int]] = {}
+        word = _WORD.findall
+        for e, ocd_id in enumerate(self.ids):
+            name = names[ocd_id].lower()
+            value = ocd_id[ocd_id.rfind(":") + 1:].replace("_", " ")
+            if name.isascii() and value.isascii() and "'" not in name and "~" not in value:
+                keys = [" ".join(word(name)), " ".join(word(value))]
+            else:
+                keys = [norm(name), norm(value)]
+            extra = other_names.get(ocd_id)
+            if extra:
+                keys.extend(norm(x) for x in extra)
+            if self.kind[e] == "school_district":
+                keys.extend([" ".join(_EXPAND.get(w, w) for w in k.split()) for k in keys])
+            keys = [k for k in dict.fromkeys(keys) if k]
+            self.keys.append(tuple(keys))
+            for w in set(" ".join(keys).split()):
+                bucket = postings.get(w)
+                if bucket is None:
+                    postings[w] = [e]
+                else:
+                    bucket.append(e)
+        self.postings = postings
+        self.vocab = sorted(postings)
+        self._fuzzy_data: tuple[list[str], list[int], list[list[int]]] | None = None
+        self._ranked = lru_cache(maxsize=RESULT_CACHE_SIZE)(self._rank_uncached)
+        self._words_like = lru_cache(maxsize=1024)(self._words_like_uncached)
+
+    # ------------------------------------------------------------------ public
+    def find(self, text: str, prefer: Collection[str] = frozenset(),
+             governments: bool = False) -> tuple[array, bool]:
+        """Every match for ``text``, best first.
+
+        Args:
+            text: what the user typed (at most a few hundred characters; longer text is
+                cut at 200).
+            prefer: ids ranked first within each match group (governments with
+                encoded law).
+            governments: leave out subdivisions (council districts, wards, ...).
+
+        Returns:
+            ``(entries, approximate)``: entry numbers (positions in :attr:`ids`), best
+            first, and whether they are approximate matches (nothing matched as text).
+        """
+        query = parse_query((text or "")[:200], self.states)
+        if not query.variants:
+            return array("i"), False
+        prefer_key = frozenset(prefer) if not isinstance(prefer, frozenset) else prefer
+        return self._ranked(query, prefer_key, governments)
+
+    def cache_info(self):
+        """Hits, misses and size of the ranked-results cache (functools format)."""
+        return self._ranked.cache_info()
+
+    # ------------------------------------------------------------------ internals
+    def _words_like_uncached(self, word: str, infix: bool) -> frozenset[str]:
+        """Vocabulary words starting with ``word`` (and containing it, when ``infix``)."""
+        lo = bisect.bisect_left(self.vocab, word)
+        hi = bisect.bisect_left(self.vocab, word + "\uffff")
+        found = set(self.vocab[lo:hi])
+        if infix:
+            found.update(w for w in self.vocab if word in w)
+        return frozenset(found)
+
+    def _candidates(self, words: list[str]) -> set[int]:
+        sets: list[set[int]] = []
+        for pos, w in enumerate(words):
+            last = pos == len(words) - 1
+            if not last and w in self.postings:
+                entries = set(self.postings[w])
+            else:
+                entries = set()
+                for v in self._words_like(w, len(w) >= MIN_INFIX):
+                    entries.update(self.postings[v])
+            if not entries:
+                return set()
+            sets.append(entries)
+        sets.sort(key=len)
+        out = sets[0]
+        for s in sets[1:]:
+            out &= s
+            if not out:
+                break
+        return out
+
+    @staticmethod
+    def _tier(keys: tuple[str, ...], q: str) -> int:
+        best = 4  # every word present, not side by side
+        for k in keys:
+            if k == q:
+                return 0
+            if k.startswith(q):
+                best = min(best, 1)
+            elif (" " + q) in k:
+                best = min(best, 2)
+            elif q in k:
+                best = min(best, 3)
+        return best
+
+    def _rank_uncached(self, query: Query, prefer: frozenset[str],
+                       governments: bool) -> tuple[array, bool]:
+        best: dict[int, tuple[int, int, int]] = {}  # entry -> (group, tier, hint miss)
+        if query.id_text is not None:
+            qid = query.id_text
+            if self._id_folded is None:
+                self._id_folded = [fold(i) for i in self.ids]
+            for e, id_l in enumerate(self._id_folded):
+                if qid in id_l:
+                    value = id_l.rsplit("/", 1)[-1].split(":", 1)[-1]
+                    tier = 0 if (id_l == qid or value == qid) else 1 if value.startswith(qid) else 3
+                    best[e] = (0 if tier < 3 else 1, tier, 0)
+        for n, (q, hint) in enumerate(query.variants):
+            if query.id_text is not None:
+                break
+            if n and any(r[0] == 0 for r in best.values()):
+                break  # the whole query matched at a word start: no need to strip words
+            kinds = _HINT_KINDS.get(hint or "", ())
+            for e in self._candidates(q.split()):
+                tier = self._tier(self.keys[e], q)
+                rank = (0 if tier <= 2 else 1, tier, 0 if not kinds or self.kind[e] in kinds else 1)
+                old = best.get(e)
+                if old is None or rank < old:
+                    best[e] = rank
+        if query.state is not None:
+            best = {e: r for e, r in best.items() if self.state[e] == query.state}
+        if not best and query.fallback is not None:
+            return self._rank_uncached(query.fallback, prefer, governments)
+        approximate = False
+        if not best and query.id_text is None:
+            approximate = True
+            for q, hint in query.variants:
+                kinds = _HINT_KINDS.get(hint or "", ())
+                for e, score in self._fuzzy(q, query.state):
+                    rank = (2, 100 - int(score), 0 if not kinds or self.kind[e] in kinds else 1)
+                    old = best.get(e)
+                    if old is None or rank < old:
+                        best[e] = rank
+        out = []
+        for e, (group, tier, miss) in best.items():
+            if query.state is not None and self.state[e] != query.state:
+                continue
+            if governments and self.sub[e]:
+                continue
+            out.append((group, self.ids[e] not in prefer, miss, tier, self.rank[e],
+                        self.name_len[e], self.ids[e], e))
+        out.sort()
+        if approximate:
+            del out[FUZZY_LIMIT:]
+        return array("i", (r[-1] for r in out)), approximate
+
+    def _fuzzy(self, q: str, state: str | None) -> Iterable[tuple[int, float]]:
+        """Entries whose names are close to ``q`` (edit similarity >= FUZZY_CUTOFF),
+        comparing only keys whose length makes that similarity possible."""
+        if self._fuzzy_data is None:
+            # Distinct keys of entries that are not subdivisions, sorted by length,
+            # each with the entries it names.
+            by_key: dict[str, list[int]] = {}
+            for e, keys in enumerate(self.keys):
+                if not self.sub[e]:
+                    for k in keys:
+                        by_key.setdefault(k, []).append(e)
+            ordered = sorted(by_key, key=len)
+            self._fuzzy_data = (ordered, [len(k) for k in ordered], [by_key[k] for k in ordered])
+        fuzzy_keys, fuzzy_lens, fuzzy_entries = self._fuzzy_data
+        n = len(q)
+        c = FUZZY_CUTOFF / 100
+        lo = bisect.bisect_left(fuzzy_lens, int(n * c / (2 - c)))
+        hi = bisect.bisect_right(fuzzy_lens, int(n * (2 - c) / c) + 1)
+        found = process.extract(q, fuzzy_keys[lo:hi], scorer=fuzz.ratio, processor=None,
+                                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT * 5)
+        seen: set[int] = set()
+        for _key, score, pos in found:
+            for e in fuzzy_entries[lo + pos]:
+                if e not in seen and (state is None or self.state[e] == state):
+                    seen.add(e)
+                    yield e, score
