@@ -47,6 +47,10 @@ FUZZY_LIMIT = 20
 MIN_INFIX = 3
 
 _WORD = re.compile(r"[a-z0-9]+")
+# ASCII text to words: apostrophes (and "~", the OCD ids' apostrophe) joined, every
+# other character that is not a letter or digit a blank.
+_ASCII_TABLE = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+_ASCII_DROP = b"'~"
 
 # School-district abbreviations of the source (lower-case names such as
 # "fairfax co pblc schs", "chicago heights sd 170"), spelt out as an extra key.
@@ -223,22 +227,31 @@ class NameIndex:
         self._id_folded: list[str] | None = None
         self.keys: list[tuple[str, ...]] = []
         postings: dict[str, list[int]] = {}
-        word = _WORD.findall
+        table = _ASCII_TABLE
         for e, ocd_id in enumerate(self.ids):
-            name = names[ocd_id].lower()
-            value = ocd_id[ocd_id.rfind(":") + 1:].replace("_", " ")
-            if name.isascii() and value.isascii() and "'" not in name and "~" not in value:
-                keys = [" ".join(word(name)), " ".join(word(value))]
+            name = names[ocd_id]
+            value = ocd_id[ocd_id.rfind(":") + 1:]
+            if name.isascii() and value.isascii():
+                name_words = name.lower().encode().translate(table, _ASCII_DROP).decode().split()
+                value_words = value.encode().translate(table, _ASCII_DROP).decode().split()
             else:
-                keys = [norm(name), norm(value)]
+                name_words, value_words = _words(name), _words(value.replace("_", " "))
+            keys = [" ".join(name_words), " ".join(value_words)]
+            words = set(name_words)
+            words.update(value_words)
             extra = other_names.get(ocd_id)
             if extra:
-                keys.extend(norm(x) for x in extra)
+                for x in extra:
+                    xw = _words(x)
+                    keys.append(" ".join(xw))
+                    words.update(xw)
             if self.kind[e] == "school_district":
-                keys.extend([" ".join(_EXPAND.get(w, w) for w in k.split()) for k in keys])
+                spelt = [" ".join(_EXPAND.get(w, w) for w in k.split()) for k in keys]
+                keys.extend(spelt)
+                words.update(w for k in spelt for w in k.split())
             keys = [k for k in dict.fromkeys(keys) if k]
             self.keys.append(tuple(keys))
-            for w in set(" ".join(keys).split()):
+            for w in words:
                 bucket = postings.get(w)
                 if bucket is None:
                     postings[w] = [e]
