@@ -41,6 +41,8 @@ __all__ = ["NameIndex", "Query", "fold", "norm", "parse_query"]
 RESULT_CACHE_SIZE = 128
 #: Lowest edit similarity (0-100) of an approximate match.
 FUZZY_CUTOFF = 75.0
+#: Approximate matches kept: those at most this many points (of 100) below the closest.
+FUZZY_SPREAD = 10
 #: Most approximate matches returned.
 FUZZY_LIMIT = 20
 #: Shortest word matched inside other words (shorter words match word starts only).
@@ -380,6 +382,11 @@ class NameIndex:
                 continue
             out.append((group, self.ids[e] not in prefer, miss, tier, self.rank[e],
                         self.name_len[e], self.ids[e], e))
+        if approximate and out:
+            # Only names about as close as the closest: "Fresnoo" gets the Fresnos,
+            # not every name a few letters away.
+            floor = min(r[3] for r in out) + FUZZY_SPREAD
+            out = [r for r in out if r[3] <= floor]
         out.sort()
         if approximate:
             del out[FUZZY_LIMIT:]
