@@ -470,3 +470,15 @@ def test_suggestions_are_cached_and_bounded(reg):
     assert info.hits >= 1 and info.maxsize == SUGGEST_CACHE_SIZE
     # Long hostile text is cut, not read whole.
     assert reg.suggest("x" * 1_000_000) == reg.suggest("x" * 300)
+
+
+def test_web_office_search_reads_names_people_type(engine):
+    from cooprules.web.pages import search as office_search
+
+    hits = office_search(engine, "Harris County, TX")
+    assert hits[0]["ocd_id"] == HARRIS_TX and hits[0]["encoded_law"] and not hits[0]["approximate"]
+    hits = office_search(engine, "Fresnoo")
+    assert hits and hits[0]["ocd_id"] in FRESNO and all(h["approximate"] for h in hits)
+    hits = office_search(engine, "chicago public schools")
+    assert hits[0]["name"] == "Chicago Public School District 299"
+    assert not any("council_district" in h["ocd_id"] for h in office_search(engine, "los angeles"))

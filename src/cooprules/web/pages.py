@@ -59,14 +59,16 @@ def office_choices(engine) -> list[dict[str, str]]:
 
 
 def search(engine, q: str) -> list[dict[str, Any]]:
-    """Search hits for the office step: ``[{ocd_id, name, kind, encoded_law}]``."""
+    """Search hits for the office step: ``[{ocd_id, name, kind, encoded_law, approximate}]``
+    (``approximate``: no name matched as typed; these are the closest names)."""
     folders = engine.corpus.folders
     # The registry ranks encoded law first, reads aliases ("LAUSD", "Harris County, TX")
     # and, when no name matches, offers the closest names ("Fresnoo" -> Fresno).
-    hits = engine.registry.search(q[:200], limit=SEARCH_LIMIT, prefer=frozenset(folders),
-                                  governments=True) if q.strip() else []
-    return [{"ocd_id": j.ocd_id, "name": j.display_name, "kind": j.kind,
-             "encoded_law": j.ocd_id in folders} for j in hits]
+    if not q.strip():
+        return []
+    found = engine.registry.find(q[:200], limit=SEARCH_LIMIT, prefer=frozenset(folders), governments=True)
+    return [{"ocd_id": j.ocd_id, "name": j.display_name, "kind": j.kind, "encoded_law": j.ocd_id in folders,
+             "approximate": found.approximate} for j in found.hits]
 
 
 def entity_order(ocd_id: str) -> tuple[list[str], list[str]]:
