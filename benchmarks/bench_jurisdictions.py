@@ -14,8 +14,9 @@ Measures, in one process, with the registry of the ``cooprules`` on the path:
 
 ``--compare OLD_SRC`` runs the same measurements on another source tree (e.g. the
 integration tree before this change, ``/work/main/src``) in a subprocess and prints
-both side by side. Figures are wall-clock milliseconds on this machine; they vary with
-load (the development machine has 2 cores shared by several people).
+both side by side. Figures are milliseconds of wall clock, and of this process's CPU
+time where the row says ``cpu`` (steadier when the machine is shared: the development
+machine has 2 cores shared by several people).
 """
 
 from __future__ import annotations
@@ -66,11 +67,13 @@ def measure(count: int) -> dict:
     t = time.perf_counter()
     reg.suggest(ids[0])
     res["first_suggestion_ms"] = _ms(time.perf_counter() - t)
-    times, right = [], 0
+    times, cpu, right = [], [], 0
     for bad in ids[1:]:
+        c = time.process_time()
         t = time.perf_counter()
         got = reg.suggest(bad)
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         head, typo = bad.rsplit(":", 1)
         right += any(g.rsplit(":", 1)[0] == head and sorted(g.rsplit(":", 1)[1]) == sorted(typo)
                      for g in got[:1])
@@ -79,14 +82,19 @@ def measure(count: int) -> dict:
     res["suggest_p50_ms"] = _ms(times[len(times) // 2])
     res["suggest_p99_ms"] = _ms(times[min(len(times) - 1, int(len(times) * 0.99))])
     res["suggest_max_ms"] = _ms(times[-1])
+    cpu.sort()
+    res["suggest_cpu_p50_ms"] = _ms(cpu[len(cpu) // 2])
+    res["suggest_cpu_p99_ms"] = _ms(cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))])
     res["suggest_right_first"] = f"{right}/{len(times)}"
     t = time.perf_counter()
     for bad in ids[1:]:
         reg.suggest(bad)
     res["suggest_repeat_mean_ms"] = _ms((time.perf_counter() - t) / len(times))
+    c = time.process_time()
     t = time.perf_counter()
     reg.search("zzqy", limit=20)
     res["first_search_ms"] = _ms(time.perf_counter() - t)
+    res["first_search_cpu_ms"] = _ms(time.process_time() - c)
     for q in ("a", "san diego", "LAUSD", "Fresnoo"):
         t = time.perf_counter()
         found = reg.search(q, limit=20)
@@ -120,7 +128,7 @@ def main() -> None:
         runs[label] = json.loads(out)
     labels = list(runs)
     keys = list(runs[labels[-1]])
-    print(f"jurisdiction registry: {args.ids} distinct unknown ids; milliseconds of wall clock")
+    print(f"jurisdiction registry: {args.ids} distinct unknown ids; milliseconds (wall clock; cpu rows: CPU time)")
     print(f"{'measure':<34}" + "".join(f"{lab:>30}" for lab in labels))
     for key in keys:
         cells = []

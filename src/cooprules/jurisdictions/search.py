@@ -29,6 +29,7 @@ import bisect
 import re
 import unicodedata
 from array import array
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,8 +52,9 @@ MIN_INFIX = 3
 _WORD = re.compile(r"[a-z0-9]+")
 # ASCII text to words: apostrophes (and "~", the OCD ids' apostrophe) joined, every
 # other character that is not a letter or digit a blank.
-_ASCII_TABLE = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+_ASCII_TABLE = bytes(c if (chr(c).isalnum() and c < 128) or c == 0 else 32 for c in range(256))
 _ASCII_DROP = b"'~"
+_SPACES = re.compile(rb" +")
 
 # School-district abbreviations of the source (lower-case names such as
 # "fairfax co pblc schs", "chicago heights sd 170"), spelt out as an extra key.
@@ -110,6 +112,15 @@ def fold(text: str) -> str:
 def _words(text: str) -> list[str]:
     # Apostrophes join (OCD ids write them "~": prince_george~s), other marks split.
     return _WORD.findall(fold(text).replace("'", "").replace("\u2019", "").replace("~", ""))
+
+
+def _norm_lines(texts: Iterable[str]) -> list[str]:
+    """:func:`norm` of many texts at once (one string operation over all of them)."""
+    blob = "\x00".join(t.replace("\x00", " ") if t.isascii() else fold(t).replace("\x00", " ")
+                        for t in texts).lower()
+    raw = blob.encode("ascii", "ignore").translate(_ASCII_TABLE, _ASCII_DROP)
+    raw = _SPACES.sub(b" ", raw)
+    return [line.strip() for line in raw.decode("ascii").split("\x00")]
 
 
 def norm(text: str) -> str:
@@ -228,37 +239,32 @@ class NameIndex:
         self.kind = [i.rsplit("/", 1)[-1].split(":", 1)[0] for i in self.ids]
         self._id_folded: list[str] | None = None
         self.keys: list[tuple[str, ...]] = []
-        postings: dict[str, list[int]] = {}
-        table = _ASCII_TABLE
-        for e, ocd_id in enumerate(self.ids):
-            name = names[ocd_id]
-            value = ocd_id[ocd_id.rfind(":") + 1:]
-            if name.isascii() and value.isascii():
-                name_words = name.lower().encode().translate(table, _ASCII_DROP).decode().split()
-                value_words = value.encode().translate(table, _ASCII_DROP).decode().split()
-            else:
-                name_words, value_words = _words(name), _words(value.replace("_", " "))
-            keys = [" ".join(name_words), " ".join(value_words)]
-            words = set(name_words)
-            words.update(value_words)
-            extra = other_names.get(ocd_id)
-            if extra:
-                for x in extra:
-                    xw = _words(x)
-                    keys.append(" ".join(xw))
-                    words.update(xw)
-            if self.kind[e] == "school_district":
-                spelt = [" ".join(_EXPAND.get(w, w) for w in k.split()) for k in keys]
-                keys.extend(spelt)
-                words.update(w for k in spelt for w in k.split())
-            keys = [k for k in dict.fromkeys(keys) if k]
-            self.keys.append(tuple(keys))
-            for w in words:
-                bucket = postings.get(w)
-                if bucket is None:
-                    postings[w] = [e]
+        postings: dict[str, list[int]] = defaultdict(list)
+        # Normalise all names (and all last id values) in one pass over one string.
+        name_keys = _norm_lines(names[i] for i in self.ids)
+        value_keys = _norm_lines(i[i.rfind(":") + 1:] for i in self.ids)
+        school = [k == "school_district" for k in self.kind]
+        append_key = self.keys.append
+        for e, (k1, k2) in enumerate(zip(name_keys, value_keys)):
+            extra = other_names.get(self.ids[e])
+            if not extra and not school[e]:  # the common case, kept short
+                if k1 == k2 or not k2:
+                    append_key((k1,))
+                    words = k1.split()
                 else:
-                    bucket.append(e)
+                    append_key((k1, k2))
+                    words = set(k1.split())
+                    words.update(k2.split())
+            else:
+                keys = [k1, k2, *(norm(x) for x in extra or ())]
+                if school[e]:
+                    keys.extend([" ".join(_EXPAND.get(w, w) for w in k.split()) for k in keys])
+                keys = [k for k in dict.fromkeys(keys) if k]
+                append_key(tuple(keys))
+                words = set(" ".join(keys).split())
+            for w in words:
+                postings[w].append(e)
+        postings = dict(postings)
         self.postings = postings
         self.vocab = sorted(postings)
         self._fuzzy_data: tuple[list[str], list[int], list[list[int]]] | None = None
