@@ -268,6 +268,7 @@ class NameIndex:
         self.postings = postings
         self.vocab = sorted(postings)
         self._fuzzy_data: tuple[list[str], list[int], list[list[int]]] | None = None
+        self._base: tuple[array, array, int] | None = None
         self._ranked = lru_cache(maxsize=RESULT_CACHE_SIZE)(self._rank_uncached)
         self._words_like = lru_cache(maxsize=1024)(self._words_like_uncached)
 
@@ -330,21 +331,39 @@ class NameIndex:
 
     @staticmethod
     def _tier(keys: tuple[str, ...], q: str) -> int:
-        best = 4  # every word present, not side by side
+        """0 a key is ``q``; 1 a key starts with it; 2 it starts a word of a key;
+        3 it is inside a key; 4 its words are all there, not side by side."""
+        best = 4
+        spaced = " " + q
         for k in keys:
             if k == q:
                 return 0
             if k.startswith(q):
-                best = min(best, 1)
-            elif (" " + q) in k:
-                best = min(best, 2)
-            elif q in k:
-                best = min(best, 3)
+                best = 1
+            elif best > 2 and spaced in k:
+                best = 2
+            elif best > 3 and q in k:
+                best = 3
         return best
+
+    def _order(self) -> tuple[array, array, int]:
+        """Entries in the order that breaks ties (kind, shorter name, id): (position of
+        each entry, entry at each position, bits a position takes)."""
+        if self._base is None:
+            order = sorted(range(len(self.ids)),
+                           key=lambda e: (self.rank[e], self.name_len[e], self.ids[e]))
+            base = array("i", bytes(4 * len(order)))
+            for pos, e in enumerate(order):
+                base[e] = pos
+            self._base = (base, array("i", order), max(1, len(order).bit_length()))
+        return self._base
 
     def _rank_uncached(self, query: Query, prefer: frozenset[str],
                        governments: bool) -> tuple[array, bool]:
-        best: dict[int, tuple[int, int, int]] = {}  # entry -> (group, tier, hint miss)
+        # entry -> group << 12 | hint miss << 10 | tier; group 0: a text match at a
+        # word start (tiers 0-2), 1: other text matches, 2: approximate (tier: 100 -
+        # similarity). Smaller is better.
+        best: dict[int, int] = {}
         if query.id_text is not None:
             qid = query.id_text
             if self._id_folded is None:
@@ -353,21 +372,25 @@ class NameIndex:
                 if qid in id_l:
                     value = id_l.rsplit("/", 1)[-1].split(":", 1)[-1]
                     tier = 0 if (id_l == qid or value == qid) else 1 if value.startswith(qid) else 3
-                    best[e] = (0 if tier < 3 else 1, tier, 0)
+                    best[e] = (0 if tier < 3 else 1) << 12 | tier
+        tier_of, keys_all, kind = self._tier, self.keys, self.kind
         for n, (q, hint) in enumerate(query.variants):
             if query.id_text is not None:
                 break
-            if n and any(r[0] == 0 for r in best.values()):
+            if n and any(v < 1 << 12 for v in best.values()):
                 break  # the whole query matched at a word start: no need to strip words
             kinds = _HINT_KINDS.get(hint or "", ())
+            get = best.get
             for e in self._candidates(q.split()):
-                tier = self._tier(self.keys[e], q)
-                rank = (0 if tier <= 2 else 1, tier, 0 if not kinds or self.kind[e] in kinds else 1)
-                old = best.get(e)
-                if old is None or rank < old:
-                    best[e] = rank
+                tier = tier_of(keys_all[e], q)
+                v = (0 if tier <= 2 else 1) << 12 | tier
+                if kinds and kind[e] not in kinds:
+                    v |= 1 << 10
+                old = get(e)
+                if old is None or v < old:
+                    best[e] = v
         if query.state is not None:
-            best = {e: r for e, r in best.items() if self.state[e] == query.state}
+            best = {e: v for e, v in best.items() if self.state[e] == query.state}
         if not best and query.fallback is not None:
             return self._rank_uncached(query.fallback, prefer, governments)
         approximate = False
@@ -376,27 +399,30 @@ class NameIndex:
             for q, hint in query.variants:
                 kinds = _HINT_KINDS.get(hint or "", ())
                 for e, score in self._fuzzy(q, query.state):
-                    rank = (2, 100 - int(score), 0 if not kinds or self.kind[e] in kinds else 1)
-                    old = best.get(e)
-                    if old is None or rank < old:
-                        best[e] = rank
-        out = []
-        for e, (group, tier, miss) in best.items():
-            if query.state is not None and self.state[e] != query.state:
+                    v = 2 << 12 | (100 - int(score))
+                    if kinds and kind[e] not in kinds:
+                        v |= 1 << 10
+                    if v < best.get(e, 1 << 20):
+                        best[e] = v
+            if best:
+                # Only names about as close as the closest: "Fresnoo" gets the Fresnos,
+                # not every name a few letters away.
+                floor = min(v & 1023 for v in best.values()) + FUZZY_SPREAD
+                best = {e: v for e, v in best.items() if v & 1023 <= floor}
+        base, order, bits = self._order()
+        ids, sub = self.ids, self.sub
+        keys = []
+        for e, v in best.items():
+            if governments and sub[e]:
                 continue
-            if governments and self.sub[e]:
-                continue
-            out.append((group, self.ids[e] not in prefer, miss, tier, self.rank[e],
-                        self.name_len[e], self.ids[e], e))
-        if approximate and out:
-            # Only names about as close as the closest: "Fresnoo" gets the Fresnos,
-            # not every name a few letters away.
-            floor = min(r[3] for r in out) + FUZZY_SPREAD
-            out = [r for r in out if r[3] <= floor]
-        out.sort()
+            group = v >> 12
+            v = ((group * 2 + (ids[e] not in prefer)) << 12) | (v & 4095)
+            keys.append(v << bits | base[e])
+        keys.sort()
         if approximate:
-            del out[FUZZY_LIMIT:]
-        return array("i", (r[-1] for r in out)), approximate
+            del keys[FUZZY_LIMIT:]
+        mask = (1 << bits) - 1
+        return array("i", (order[k & mask] for k in keys)), approximate
 
     def _fuzzy(self, q: str, state: str | None) -> Iterable[tuple[int, float]]:
         """Entries whose names are close to ``q`` (edit similarity >= FUZZY_CUTOFF),
