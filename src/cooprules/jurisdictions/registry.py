@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import gzip
 import re
+import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache, lru_cache
@@ -270,6 +271,7 @@ class Registry:
         self._index: NameIndex | None = None
         self._buckets: dict[str, tuple[list[str], list[str], list[str]]] | None = None
         self._suggest_cached = lru_cache(maxsize=SUGGEST_CACHE_SIZE)(self._suggest_uncached)
+        self._build_lock = threading.Lock()  # one build of each index, even from many threads
 
     @classmethod
     def from_files(cls, divisions_path: str | Path | None = None,
@@ -510,6 +512,12 @@ class Registry:
         self._name_index().find("warm up")
 
     def _name_index(self) -> NameIndex:
+        if self._index is not None:
+            return self._index
+        with self._build_lock:
+            return self._build_name_index()
+
+    def _build_name_index(self) -> NameIndex:
         if self._index is None:
             states: dict[str, str] = {}
             for i, row in self._rows.items():
@@ -597,6 +605,12 @@ class Registry:
 
     def _state_buckets(self) -> dict[str, tuple[list[str], list[str], list[str]]]:
         """state segment (``"state:ca"``) -> (folded tails, folded last values, ids)."""
+        if self._buckets is not None:
+            return self._buckets
+        with self._build_lock:
+            return self._build_state_buckets()
+
+    def _build_state_buckets(self) -> dict[str, tuple[list[str], list[str], list[str]]]:
         if self._buckets is None:
             buckets: dict[str, tuple[list[str], list[str], list[str]]] = {}
             for i in self._rows:
