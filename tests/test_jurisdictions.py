@@ -340,6 +340,11 @@ TYPED = [  # what a deputy or a principal types -> the OCD-ID that must come fir
     ("San Diego County Sheriff", SAN_DIEGO_COUNTY),
     ("San Diego County Sheriff's Department", SAN_DIEGO_COUNTY),
     ("Portland Police Department, OR", f"{US}/state:or/place:portland"),
+    # The office belongs to the county, though a school district bears the office's name.
+    ("Maricopa County Sheriff's Office", f"{US}/state:az/county:maricopa"),
+    ("Miami-Dade schools", f"{MIAMI_DADE}/school_district:dade"),
+    ("Ft Worth", f"{US}/state:tx/place:fort_worth"),
+    ("Denver Public Schools", f"{US}/state:co/county:denver/school_district:school_district_no._1"),
 ]
 
 

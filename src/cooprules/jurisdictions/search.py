@@ -17,8 +17,8 @@ on the first search) and answers a query in three steps:
    window so that only plausible names are compared.
 
 Results are ranked: match quality group (text at a word start, other text,
-approximate), then the ids the caller prefers (governments with encoded law), then
-the kind the office hinted at, then tier, kind (states, counties, places, school
+approximate), then the kind the office hinted at, then the ids the caller prefers
+(governments with encoded law), then tier, kind (states, counties, places, school
 districts, other bodies, subdivisions), shorter name, id. Ranked lists are kept in a
 bounded LRU cache.
 """
@@ -90,6 +90,7 @@ _OFFICES: list[tuple[tuple[str, ...], str | None]] = sorted((
         "public schools": _SCHOOL, "school police": _SCHOOL,
         "school district police": _SCHOOL,
     }.items()), key=lambda p: -len(p[0]))
+_SPELLINGS = {"ft": "fort", "mt": "mount", "saint": "st", "ste": "sainte"}
 _LEADING = {("city", "of"): _PLACE, ("town", "of"): _PLACE, ("village", "of"): _PLACE,
             ("borough", "of"): None, ("county", "of"): _COUNTY, ("parish", "of"): _COUNTY}
 _HINT_KINDS = {_COUNTY: {"county", "parish", "borough", "census_area", "municipio"},
@@ -205,6 +206,11 @@ def parse_query(text: str, states: dict[str, str], _guess: bool = True) -> Query
             stripped = [*stripped, "county"]
     if stripped != words:
         variants.append((" ".join(stripped), hint))
+    # Spellings of place names: "Ft Worth" is "Fort Worth", "Saint Louis" is "St. Louis".
+    for text_, kind in list(variants):
+        spelt = " ".join(_SPELLINGS.get(w, w) for w in text_.split())
+        if spelt != text_:
+            variants.append((spelt, kind))
     return Query(tuple(v for v in dict.fromkeys(variants) if v[0]), state, fallback=fallback)
 
 
@@ -377,9 +383,13 @@ class NameIndex:
         for n, (q, hint) in enumerate(query.variants):
             if query.id_text is not None:
                 break
-            if n and any(v < 1 << 12 for v in best.values()):
-                break  # the whole query matched at a word start: no need to strip words
             kinds = _HINT_KINDS.get(hint or "", ())
+            if n and hint in (None, _SCHOOL) and any(v < 1 << 12 for v in best.values()):
+                # The whole query matched at a word start: no need to strip words. (An
+                # office of a county or city is always looked up without the office
+                # words too: "Maricopa County Sheriff's Office" is also the name of
+                # a school district, but the office belongs to the county.)
+                continue
             get = best.get
             for e in self._candidates(q.split()):
                 tier = tier_of(keys_all[e], q)
@@ -415,8 +425,8 @@ class NameIndex:
         for e, v in best.items():
             if governments and sub[e]:
                 continue
-            group = v >> 12
-            v = ((group * 2 + (ids[e] not in prefer)) << 12) | (v & 4095)
+            # group, then the office's kind, then preferred ids, then tier
+            v = ((v >> 10) << 1 | (ids[e] not in prefer)) << 10 | (v & 1023)
             keys.append(v << bits | base[e])
         keys.sort()
         if approximate:
