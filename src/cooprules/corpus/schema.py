@@ -65,10 +65,14 @@ class Checked(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _yaml_on(cls, data):
-        """YAML 1.1 reads an unquoted ``on:`` key as the boolean true: take it as ``on``."""
-        if isinstance(data, dict) and True in data and "on" not in data:
-            data = {("on" if k is True else k): v for k, v in data.items()}
-        return data
+        return _yaml_on_key(data)
+
+
+def _yaml_on_key(data):
+    """YAML 1.1 reads an unquoted ``on:`` key as the boolean true: take it as ``on``."""
+    if isinstance(data, dict) and True in data and "on" not in data:
+        data = {("on" if k is True else k): v for k, v in data.items()}
+    return data
 
 
 class _Strict(BaseModel):
@@ -96,6 +100,11 @@ class NoneFound(_Strict):
     on: dt.date
     searched: str = Field(min_length=10, max_length=2000)
     url: HttpUrl | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        return _yaml_on_key(data)
 
 
 class JurisdictionFolder(_Strict):
