@@ -40,6 +40,14 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
 5. ``presumed`` lists the presumed facts with their values. ``responder.agreement_287g``
    is first taken from ICE's 287(g) list (``supplied`` says so); an office the list
    does not show is presumed ``none``, and ``supplied`` names the list's date.
+6. A non-empty ``attachments`` list says what came; that nothing else came is presumed
+   (value ``nothing else``): ``unless`` tries the list plus each further instrument a
+   condition names, and the facts the conditions on attachments read are presumed too.
+   ``attachments: []`` says nothing came: nothing is presumed about it.
+7. Before all this, a request for ``detainer_hold``, ``release_notification`` or
+   ``custody_transfer`` that does not give ``subject.role`` is about a person in custody
+   (``in_custody``: the action's own definition, VOCABULARY.md), said in ``supplied``
+   when a condition reads the role. This holds with ``presume: false`` too.
 """
 
 from __future__ import annotations
@@ -272,6 +280,7 @@ class Engine:
         """The batch path: answer many requests, each distinct set of relevant facts
         once, independently of the single-request cache.
 
+        ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
         request that was not valid (the others still run).
         """

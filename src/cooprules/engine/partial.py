@@ -6,6 +6,12 @@ that can make a difference (every vocabulary word; for numbers, each side of eve
 threshold the conditions name; for convictions, each category on each side of every
 time window), resolve each combination, and report what each value of each fact gives.
 The answer is ``conditional`` only if the combinations disagree.
+
+With presumptions (DESIGN.md, Semantics 6), the facts in :data:`PRESUMED` that are
+missing first take their presumed value, and only the others are explored here;
+:func:`value_ranges` turns the values tried into the ranges an ``unless`` names, and
+:func:`example_value` / :func:`covers` read such a label back (tests, front ends).
+The procedure step by step: :mod:`cooprules.engine.core`.
 """
 
 from __future__ import annotations
