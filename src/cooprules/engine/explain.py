@@ -35,10 +35,10 @@ pending charges ``"<category>, probable cause found"`` / ``"... not found"``; ho
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..vocabulary import Action, Decision, Outcome, PresumedFact, Unless
+from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS
 
 LANGS = ("en", "es")
 
@@ -306,15 +306,6 @@ _WORDS = {
            "agreement_any": "su oficina tiene un acuerdo 287(g) (de cualquier modelo)"},
 }
 
-_CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
-                         r"|more than (?P<more>[\d.]+) years ago|more than (?P<lo>[\d.]+) and within (?P<hi>[\d.]+) years"
-                         r"|(?P<ago>[\d.]+) years? ago)$")
-_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
-_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
-                    r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
-                    r"|(?P<exact>[\d.]+) hours)$")
-
-
 def _check(lang: str) -> dict[str, str]:
     if lang not in LANGS:
         raise ValueError(f"lang '{lang}' is not one of {', '.join(LANGS)}")
@@ -355,7 +346,7 @@ def _convictions(values: list[str], lang: str) -> str:
     by_time: dict[str, list[str]] = {}
     loose: list[str] = []
     for v in values:
-        m = _CONVICTION.match(v)
+        m = LABEL_YEARS.match(v)
         if not m:
             loose.append(v)
             continue
@@ -387,7 +378,7 @@ def _charges(values: list[str], lang: str) -> str:
     w = _WORDS[lang]
     found: dict[str, set[str]] = {}
     for v in values:
-        m = _CHARGE.match(v)
+        m = LABEL_CHARGE.match(v)
         if m:
             found.setdefault(m["cat"], set()).add(m["pc"])
         elif v in _OFFENCES:
@@ -409,7 +400,7 @@ def _hours(values: list[str], lang: str) -> str:
     w = _WORDS[lang]
     parts = []
     for v in values:
-        m = _HOURS.match(v)
+        m = LABEL_HOURS.match(v)
         if not m:
             continue
         if m["less"]:
@@ -501,7 +492,7 @@ def _time_limit(outcome: Outcome, unless: list[Unless]) -> tuple[str | None, lis
         return None, unless
     for u in unless:
         if u.fact == "context.hours_held_past_release" and u.outcome is Outcome.prohibited and len(u.values) == 1:
-            m = _HOURS.match(u.values[0])
+            m = LABEL_HOURS.match(u.values[0])
             if m and m["more"]:
                 return m["more"], [x for x in unless if x is not u]
     return None, unless
