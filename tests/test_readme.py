@@ -68,3 +68,20 @@ def test_ask_example_gives_the_outcome_and_citations_it_names(command, comment):
         assert cite in result.output, cite
     if "Unless" in comment:
         assert '"unless": [' in result.output and '"unless": []' not in result.output
+
+
+def test_http_presume_false_gives_the_full_conditional_analysis():
+    from fastapi.testclient import TestClient
+
+    from cooprules.api.app import create_app
+
+    request = {"responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:san_diego", "entity": "sheriff"},
+               "requester": "ice_ero", "action": "detainer_hold", "instrument": "detainer_request",
+               "context": {"date": "2026-11-29"}}
+    with TestClient(create_app()) as client:
+        presumed = client.post("/v1/decisions", json=request).json()
+        full = client.post("/v1/decisions?presume=false", json=request).json()
+        bad = client.post("/v1/decisions?presume=maybe", json=request)
+    assert presumed["outcome"] == "prohibited" and presumed["unless"]
+    assert full["outcome"] == "conditional" and not full["presumed"] and not full["unless"]
+    assert bad.status_code == 422 and "presume" in bad.text

@@ -40,6 +40,14 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
 5. ``presumed`` lists the presumed facts with their values. ``responder.agreement_287g``
    is first taken from ICE's 287(g) list (``supplied`` says so); an office the list
    does not show is presumed ``none``, and ``supplied`` names the list's date.
+6. A non-empty ``attachments`` list says what came; that nothing else came is presumed
+   (value ``nothing else``): ``unless`` tries the list plus each further instrument a
+   condition names, and the facts the conditions on attachments read are presumed too.
+   ``attachments: []`` says nothing came: nothing is presumed about it.
+7. Before all this, a request for ``detainer_hold``, ``release_notification`` or
+   ``custody_transfer`` that does not give ``subject.role`` is about a person in custody
+   (``in_custody``: the action's own definition, VOCABULARY.md), said in ``supplied``
+   when a condition reads the role. This holds with ``presume: false`` too.
 """
 
 from __future__ import annotations
@@ -61,7 +69,7 @@ from ..vocabulary import (
 from .explain import presumed_value_text, summarize, unless_values_text
 from .layers import Plan, build_plan, chain_provisions
 from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, explore, fill, value_ranges
-from .resolve import NOT_ENCODED, Resolved, resolve
+from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
 CACHE_LIMIT = 200_000
@@ -272,6 +280,7 @@ class Engine:
         """The batch path: answer many requests, each distinct set of relevant facts
         once, independently of the single-request cache.
 
+        ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
         request that was not valid (the others still run).
         """
@@ -444,7 +453,9 @@ class Engine:
     def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
         depends = [m.fact for m in extra.get("depends_on", [])]
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
-        text = summarize(res.outcome, req.action, depends, missing_law, unless=extra.get("unless"))
+        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
+                      if t.combination.startswith(NONE_FOUND)]
+        text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"))
         return Decision(outcome=res.outcome, summary=text,
                         action=req.action, not_encoded=missing_law,
                         citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,

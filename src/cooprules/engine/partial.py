@@ -6,6 +6,12 @@ that can make a difference (every vocabulary word; for numbers, each side of eve
 threshold the conditions name; for convictions, each category on each side of every
 time window), resolve each combination, and report what each value of each fact gives.
 The answer is ``conditional`` only if the combinations disagree.
+
+With presumptions (DESIGN.md, Semantics 6), the facts in :data:`PRESUMED` that are
+missing first take their presumed value, and only the others are explored here;
+:func:`value_ranges` turns the values tried into the ranges an ``unless`` names, and
+:func:`example_value` / :func:`covers` read such a label back (tests, front ends).
+The procedure step by step: :mod:`cooprules.engine.core`.
 """
 
 from __future__ import annotations
@@ -284,13 +290,15 @@ def _runs(points: list[tuple[float, Any]]) -> list[tuple[int, int, Any]]:
     return runs
 
 
-_RANGE_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
+#: How labels of convictions, hours and pending charges read (the engine writes them,
+#: :mod:`.explain` words them, :func:`example_value` reads them back).
+LABEL_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
                           r"|more than (?P<more>[\d.]+) years ago|more than (?P<lo>[\d.]+) and within (?P<hi>[\d.]+) years"
                           r"|(?P<ago>[\d.]+) years? ago)$")
-_RANGE_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
+LABEL_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
                           r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
                           r"|(?P<exact>[\d.]+)(?: hours)?)$")
-_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
+LABEL_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
 
 
 def _number(text: str) -> int | float:
@@ -310,7 +318,7 @@ def example_value(fact: str, label: str) -> Any:
     if fact == "subject.convictions":
         if label == "none":
             return []
-        m = _RANGE_YEARS.match(label)
+        m = LABEL_YEARS.match(label)
         if not m:
             raise ValueError(f"not a conviction label: {label!r}")
         years = (1 if m["any"] else _number(m["within"]) if m["within"] else _number(m["more"]) + 1 if m["more"]
@@ -319,12 +327,12 @@ def example_value(fact: str, label: str) -> Any:
     if fact == "subject.pending_charge":
         if label == "none":
             return "none"
-        m = _CHARGE.match(label)
+        m = LABEL_CHARGE.match(label)
         if not m:
             raise ValueError(f"not a pending-charge label: {label!r}")
         return {"category": m["cat"], "probable_cause_determined": m["pc"] == "found"}
     if fact == "context.hours_held_past_release":
-        m = _RANGE_HOURS.match(label)
+        m = LABEL_HOURS.match(label)
         if not m:
             raise ValueError(f"not an hours label: {label!r}")
         return (max(0, _number(m["less"]) - 1) if m["less"] else _number(m["more"]) if m["more"]
@@ -341,14 +349,14 @@ def covers(fact: str, label: str, value: Any) -> bool:
     ``label`` names: a conviction list of one item in a category's year range, a
     number of hours in a range, or the same word."""
     if fact == "subject.convictions" and isinstance(value, list) and len(value) == 1:
-        m = _RANGE_YEARS.match(label)
+        m = LABEL_YEARS.match(label)
         if not m or m["cat"] != value[0]["category"]:
             return False
         y = value[0]["years_ago"]
         return bool(m["any"] or (m["within"] and y <= float(m["within"])) or (m["more"] and y > float(m["more"]))
                     or (m["lo"] and float(m["lo"]) < y <= float(m["hi"])) or (m["ago"] and y == float(m["ago"])))
     if fact == "context.hours_held_past_release" and isinstance(value, (int, float)):
-        m = _RANGE_HOURS.match(label)
+        m = LABEL_HOURS.match(label)
         if not m:
             return False
         return bool((m["less"] and value < float(m["less"])) or (m["more"] and value >= float(m["more"]))
