@@ -346,12 +346,12 @@ def test_value_words_read_as_plain_words():
             text = value_text(fact, value, gettext, lang)
             assert text and not raw_values(text), (fact, value, lang, text)
     assert forms.param_for("subject.convictions", "misdemeanor within 5 years") == "misdemeanor:5"
-    assert forms.param_for("subject.convictions", "serious_felony at any time") == "serious_felony:0"
+    assert forms.param_for("subject.convictions", "serious_felony at any time") == "serious_felony:1"
     assert forms.param_for("subject.convictions", "listed_felony more than 15 years ago") == "listed_felony:16"
     assert forms.param_for("subject.pending_charge", "other_felony, probable cause not found") == "other_felony:nopc"
     assert forms.param_for("attachments", "judicial_warrant") == "judicial_warrant"
     assert forms.param_for("context.hours_held_past_release", "48 hours or more") == "48"
-    assert forms.param_for("context.hours_held_past_release", "less than 48 hours") == "0"
+    assert forms.param_for("context.hours_held_past_release", "less than 48 hours") == "47"
     assert forms.param_for("attachments", "<script>") is None
 
 

@@ -189,45 +189,38 @@ def to_request(state: Mapping[str, str]) -> dict[str, Any]:
     return req
 
 
-_CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>\d+) years"
-                         r"|more than (?P<more>\d+) years ago|more than (?P<lo>\d+) and within (?P<hi>\d+) years"
-                         r"|(?P<ago>\d+) years? ago)$")
-_CHARGE = re.compile(r"^([a-z_]+), probable cause (found|not found)$")
-_HOURS = re.compile(r"^(?:less than (?P<less>\d+) hours|(?P<more>\d+) hours or more"
-                    r"|from (?P<lo>\d+) to less than (?P<hi>\d+) hours|(?P<exact>\d+) hours?)$")
-
-
 def param_for(fact: str, value: str) -> str | None:
-    """The query value that states ``fact`` as ``value`` (a value as the engine labels
-    it in ``depends_on``/``unless``: ``true``, ``judicial_warrant``, ``48 hours or
-    more``, ``misdemeanor within 5 years``, ``other_felony, probable cause found``), or
-    None. A range is stated by a number inside it (``less than 48 hours`` -> 0; ``more
-    than 5 years ago`` -> 6)."""
+    """The query value that states ``fact`` as ``value`` (a value or range as the
+    engine labels it in ``depends_on``/``unless``: ``true``, ``judicial_warrant``,
+    ``48 hours or more``, ``misdemeanor within 5 years``, ``other_felony, probable
+    cause found``), or None where the page cannot state it. A range is stated by the
+    engine's own example inside it (:func:`cooprules.engine.partial.example_value`)."""
+    from ..engine.partial import example_value
+
     if fact not in ASKABLE:
         return None
-    if fact in BOOL_FACTS:
-        return value if value in ("true", "false") else None
-    if fact == "context.hours_held_past_release":
-        m = _HOURS.match(value)
-        if not m:
-            return None
-        return "0" if m["less"] else (m["more"] or m["lo"] or m["exact"])
-    if fact == "subject.convictions":
-        if value == "none":
-            return value
-        m = _CONVICTION.match(value)
-        if not m or m["cat"] not in {c.value for c in OffenceCategory}:
-            return None
-        years = ("0" if m["any"] else m["within"] or m["hi"] or m["ago"]) if not m["more"] else str(int(m["more"]) + 1)
-        return f"{m['cat']}:{years}"
-    if fact == "subject.pending_charge":
-        m = _CHARGE.match(value)
-        return f"{m.group(1)}:{'pc' if m.group(2) == 'found' else 'nopc'}" if m else (
-            "none" if value == "none" else None)
+    try:
+        example = example_value(fact, value)
+    except ValueError:
+        return None
     if fact == "attachments":
-        return value if value in {w.value for w in Instrument} else None
-    if fact in WORD_FACTS:
-        return value if re.fullmatch(r"[a-z0-9_]+", value) else None
+        return example[0] if len(example) == 1 and example[0] in {w.value for w in Instrument} else (
+            "none" if example == [] else None)
+    if fact == "subject.convictions":
+        if example == []:
+            return "none"
+        item = example[0]
+        return f"{item['category']}:{item['years_ago']}" if item["category"] in {c.value for c in OffenceCategory} else None
+    if fact == "subject.pending_charge":
+        if example == "none":
+            return "none"
+        return f"{example['category']}:{'pc' if example['probable_cause_determined'] else 'nopc'}"
+    if isinstance(example, bool):
+        return "true" if example else "false"
+    if isinstance(example, (int, float)):
+        return str(example)
+    if fact in WORD_FACTS and isinstance(example, str) and re.fullmatch(r"[a-z0-9_]+", example):
+        return example
     return None
 
 

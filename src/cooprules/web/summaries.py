@@ -47,10 +47,10 @@ def _time_limit(decision: Decision) -> list:
 def headline(decision: Decision, lang: str) -> str:
     """What to do now without the exceptions that :func:`exceptions` lists apart: the
     engine's headline with a hold's time limit ("You must hold the person on the
-    immigration hold, for no more than 48 hours past release.") and the caution on
-    governments whose law is not encoded."""
-    return explain.summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
-                             decision.not_encoded, _time_limit(decision), _lang(lang))
+    immigration hold, for no more than 48 hours past release."), the governments found
+    to have no law of their own and the caution on governments whose law is not
+    encoded: the engine's summary of the same decision with only that exception."""
+    return explain.summary_text(decision.model_copy(update={"unless": _time_limit(decision)}), _lang(lang))
 
 
 def exceptions(decision: Decision, lang: str) -> list:
