@@ -27,6 +27,7 @@ from ..vocabulary import (
     Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
     Requester, Role,
 )
+from .binds import check_binds
 from .conditions import ConditionError
 from .loader import CompiledProvision, default_rules_path, read_tree
 
@@ -119,6 +120,7 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
         if ocd_id not in registry:
             findings.append(Finding(f"{rel}/_jurisdiction.yaml", f"ocd_id {ocd_id} is not in the jurisdiction registry", None, "ocd_id"))
     findings += _check_runtime_and_overlap(list(by_id.values()))
+    findings += check_binds(by_id.values())  # a hand-picked part of a named class says why
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
     return findings
