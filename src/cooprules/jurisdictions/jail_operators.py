@@ -152,3 +152,29 @@ def office_words(ocd_id: str, entity: Entity | str) -> frozenset[Entity]:
             return JAIL_WORDS
     return frozenset({ent})
 
+
+
+#: Actions that only an office holding people in custody is asked to take.
+CUSTODY_ACTIONS = frozenset({"detainer_hold", "release_notification", "custody_transfer"})
+
+
+def asks_about_jail(request: dict) -> bool:
+    """Whether a request (a dict in the vocabulary) is about people held in a jail: a
+    custody action (hold, release notification, transfer), or the subject is in custody,
+    or the place is the jail."""
+    subject = request.get("subject") or {}
+    context = request.get("context") or {}
+    return (request.get("action") in CUSTODY_ACTIONS or subject.get("role") == "in_custody"
+            or context.get("location") == "jail")
+
+
+def entity_for_jail_question(ocd_id: str, entity: str, request: dict) -> str:
+    """The entity word to ask so that a question about a county's jail reaches the body
+    that really runs it (DESIGN.md, "The office asked"): ``jail`` in place of
+    ``sheriff`` where another body runs the jail of ``ocd_id`` (King County, Miami-Dade,
+    New York City, DC, the unified state systems...) and ``request`` is about people in
+    custody (:func:`asks_about_jail`); otherwise ``entity`` unchanged (where the sheriff
+    runs the jail, ``sheriff`` and ``jail`` get one answer anyway)."""
+    if entity == Entity.sheriff.value and jail_operator(ocd_id) is not None and asks_about_jail(request):
+        return Entity.jail.value
+    return entity
