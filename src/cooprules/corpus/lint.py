@@ -218,7 +218,9 @@ def _check_runtime_and_overlap(provisions: list[CompiledProvision]) -> list[Find
 
 def _binds(cp: CompiledProvision, entity: str) -> bool:
     b = cp.provision.binds
-    return b == "all" or entity in {e.value for e in b}
+    # sheriff and jail are one office wherever the sheriff runs the jail (office_words)
+    words = {"sheriff", "jail"} if entity in ("sheriff", "jail") else {entity}
+    return b == "all" or not words.isdisjoint(e.value for e in b)
 
 
 def _dates_overlap(a, b) -> bool:
