@@ -106,3 +106,15 @@ def test_sheriff_and_jail_agree_wherever_the_sheriff_runs_the_jail(engine):
     assert len(a) == len(counties) * len(scenarios)
     differ = [(x, y) for x, y in zip(a, b) if x != y]
     assert not differ, differ[:5]
+
+
+def test_independent_cities_are_the_registrys_virginia_cities_and_three_others(engine):
+    from cooprules.jurisdictions.jail_operators import INDEPENDENT_CITIES
+
+    va = {j for j in engine.registry.ids("place") if j.count("/") == 3 and "/state:va/" in j
+          and engine.registry.get(j).name.endswith(" city")}
+    va.discard("ocd-division/country:us/state:va/place:bedford")  # a town again since 2013
+    assert va == {j for j in INDEPENDENT_CITIES if "/state:va/" in j} and len(va) == 38
+    assert all(j in engine.registry for j in INDEPENDENT_CITIES)
+    assert sheriff_runs_jail("ocd-division/country:us/state:va/place:norfolk")
+    assert not sheriff_runs_jail("ocd-division/country:us/state:md/place:baltimore")  # the State runs it

@@ -45,3 +45,17 @@ def test_legend_counts_add_up_and_blank_shapes_are_named(engine, tmp_path):
     assert sum(int(n) for n in legend) == total
     if data.undrawn:
         assert "Answers with no shape" in page and data.undrawn[0] in page
+
+
+def test_independent_cities_are_county_equivalents_on_the_map(engine):
+    """Virginia's independent cities, Baltimore, St. Louis and Carson City are county
+    equivalents with shapes of their own: each is coloured with its own answer, asked of
+    its sheriff (who runs its jail) or its jail's operator (Baltimore: the State)."""
+    s = _hold()
+    data = build_map(engine, s, DAY, "county")
+    assert data.blank == []
+    alexandria = engine.evaluate(s.request_for("ocd-division/country:us/state:va/place:alexandria", "sheriff"), DAY)
+    assert data.values["51510"] == alexandria.outcome.value
+    baltimore = engine.evaluate(s.request_for("ocd-division/country:us/state:md/place:baltimore", "jail"), DAY)
+    assert data.values["24510"] == baltimore.outcome.value
+

@@ -19,7 +19,7 @@ import polars as pl
 
 from ..engine.layers import lawmakers
 from ..jurisdictions import COUNTY_KINDS
-from ..jurisdictions.jail_operators import entity_for_jail_question, office_words
+from ..jurisdictions.jail_operators import INDEPENDENT_CITIES, entity_for_jail_question, office_words
 from .standard import ENTITY_FOR_KIND, Scenario
 
 #: Output columns of :func:`run_matrix`, in order.
@@ -45,12 +45,13 @@ DC = "ocd-division/country:us/district:dc"
 
 def matrix_jurisdictions(engine, kinds: Iterable[str] | None = DEFAULT_KINDS, encoded: bool = True) -> list[str]:
     """The jurisdictions a matrix covers: every registry id of ``kinds`` (default every
-    county and county equivalent, the District of Columbia among them; ``None`` for all
+    county and county equivalent, the District of Columbia and the independent cities
+    among them; ``None`` for all
     70,000+ ids), plus, when ``encoded``, every government with a folder in the corpus.
     Sorted; states and the country are left out unless asked for by kind."""
     ids = set(engine.registry.ids(list(kinds))) if kinds is not None else set(engine.registry)
-    if kinds is not None and set(kinds) & COUNTY_KINDS and DC in engine.registry:
-        ids.add(DC)
+    if kinds is not None and set(kinds) & COUNTY_KINDS:
+        ids |= {j for j in (DC, *INDEPENDENT_CITIES) if j in engine.registry}
     if encoded:
         ids |= {j for j in engine.corpus.folders if j.count("/") >= 3 and j in engine.registry}
     return sorted(ids)
@@ -91,7 +92,7 @@ def law_key(engine, ocd_id: str, *, _cache: dict | None = None) -> tuple:
 def _law_key(engine, ocd_id: str, with_law: set[str], reading: set[str]) -> tuple:
     canon = engine.canonical_jurisdiction(ocd_id)
     chain = lawmakers(engine.registry, canon)
-    kind = canon.rsplit("/", 1)[-1].split(":", 1)[0]
+    kind = "independent_city" if canon in INDEPENDENT_CITIES else canon.rsplit("/", 1)[-1].split(":", 1)[0]
     kind_class = kind if kind in ("place", "school_district") else "other"
     key: tuple = (kind_class, tuple(j for j in chain if j in with_law),
                   # who runs the jail decides which words name the office asked
@@ -114,7 +115,7 @@ def _jurisdiction_frame(engine, jurisdictions: list[str]) -> pl.DataFrame:
         g = groups.setdefault(key, len(groups))
         rows["jurisdiction"].append(info.ocd_id)
         rows["name"].append(info.name)
-        rows["kind"].append(info.kind)
+        rows["kind"].append("independent_city" if info.ocd_id in INDEPENDENT_CITIES else info.kind)
         rows["state"].append(info.state)
         rows["fips"].append(info.fips)
         rows["group"].append(g)

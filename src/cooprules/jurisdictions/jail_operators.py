@@ -31,6 +31,18 @@ OPERATOR_KINDS = frozenset({"state_unified", "state_run", "county_department", "
 #: Last OCD-ID segment types of a county or county equivalent (and DC), whose jail is
 #: the sheriff's unless the data says otherwise.
 _COUNTY_LEVEL = frozenset({"county", "parish", "borough", "census_area", "municipio", "district"})
+#: Independent cities: places that are county equivalents (Census county codes 510 and
+#: above), with a sheriff of their own: Virginia's 38 cities (Bedford reverted to a town
+#: in 2013), Baltimore, St. Louis and Carson City.
+INDEPENDENT_CITIES = frozenset(
+    [f"ocd-division/country:us/state:va/place:{c}" for c in (
+        "alexandria", "bristol", "buena_vista", "charlottesville", "chesapeake", "colonial_heights", "covington",
+        "danville", "emporia", "fairfax", "falls_church", "franklin", "fredericksburg", "galax", "hampton",
+        "harrisonburg", "hopewell", "lexington", "lynchburg", "manassas", "manassas_park", "martinsville",
+        "newport_news", "norfolk", "norton", "petersburg", "poquoson", "portsmouth", "radford", "richmond",
+        "roanoke", "salem", "staunton", "suffolk", "virginia_beach", "waynesboro", "williamsburg", "winchester")]
+    + ["ocd-division/country:us/state:md/place:baltimore", "ocd-division/country:us/state:mo/place:st_louis",
+       "ocd-division/country:us/state:nv/place:carson_city"])
 #: The entity words whose office can be the same as the jail's.
 JAIL_WORDS = frozenset({Entity.sheriff, Entity.jail})
 
@@ -120,11 +132,12 @@ def jail_operator(ocd_id: str) -> JailOperator | None:
 
 
 def sheriff_runs_jail(ocd_id: str) -> bool:
-    """Whether the sheriff runs the jail of the county (or county equivalent)
-    ``ocd_id``: True unless the data names another operator. Places and school
-    districts are not counties: False."""
+    """Whether the sheriff runs the jail of the county (or county equivalent, an
+    independent city among them) ``ocd_id``: True unless the data names another
+    operator. Other places and school districts are not counties: False."""
     kind = ocd_id.rsplit("/", 1)[-1].split(":", 1)[0]
-    return kind in _COUNTY_LEVEL and "/" in ocd_id and jail_operator(ocd_id) is None
+    county_level = kind in _COUNTY_LEVEL or ocd_id in INDEPENDENT_CITIES
+    return county_level and "/" in ocd_id and jail_operator(ocd_id) is None
 
 
 @functools.lru_cache(maxsize=65536)

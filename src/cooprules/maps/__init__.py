@@ -26,11 +26,16 @@ def build_map(engine, scenario, as_of: dt.date, level: str = "county", entity: s
     else:
         raise ValueError(f"--level: '{level}' is not a map level; allowed: county, state")
     table = run_matrix(engine, [scenario], as_of, jurisdictions, entity)
+    cities = _independent_city_shapes() if level == "county" else {}
     values, names, entities = {}, {}, {}
     for fips, name, outcome, ent in table.select("fips", "name", "outcome", "entity").iter_rows():
         if fips:
             if level == "county" and len(fips) == 2:
                 fips += "001"  # the District of Columbia: its county shape is 11001
+            elif level == "county" and len(fips) == 7:  # an independent city: its county-equivalent shape
+                fips = cities.get((fips[:2], name.removesuffix(" city")), fips)
+            elif level == "county":
+                fips = RENUMBERED.get(fips, fips)
             values[fips] = outcome
             names[fips] = name
             entities[ent] = entities.get(ent, 0) + 1
@@ -47,6 +52,20 @@ def build_map(engine, scenario, as_of: dt.date, level: str = "county", entity: s
                    + (": state and federal law only; county and city law is on the county map." if level == "state" else "."))
     data.note = legend_note(data, unit, as_of, engine.corpus.version)
     return data
+
+
+#: Counties whose Census code changed in 2015 (the registry keeps the old code; the
+#: shapes of 2017 have the new): Wade Hampton Census Area -> Kusilvak, Shannon County ->
+#: Oglala Lakota County.
+RENUMBERED = {"02270": "02158", "46113": "46102"}
+
+
+def _independent_city_shapes() -> dict[tuple[str, str], str]:
+    """(state FIPS, name) -> county FIPS of the independent cities' shapes (Census county
+    codes 510 and above: Virginia's cities, Baltimore, St. Louis, Carson City)."""
+    from .shapes import shapes
+
+    return {(f[:2], s.name): f for f, s in shapes("county").items() if f[2:].isdigit() and int(f[2:]) >= 500}
 
 
 def legend_note(data: MapData, unit: str, as_of: dt.date, version: str) -> str:
