@@ -29,8 +29,9 @@ COLUMNS = ("ocd_id", "name", "operator", "operator_kind", "words", "verified", "
 OPERATOR_KINDS = frozenset({"state_unified", "state_run", "county_department", "city_department",
                             "district_department", "county_prison_board", "elected_jailer", "regional_authority"})
 #: Last OCD-ID segment types of a county or county equivalent (and DC), whose jail is
-#: the sheriff's unless the data says otherwise.
-_COUNTY_LEVEL = frozenset({"county", "parish", "borough", "census_area", "municipio", "district"})
+#: the sheriff's unless the data says otherwise; a state's own id asked about its
+#: sheriffs and jails (the state map) stands for its counties.
+_COUNTY_LEVEL = frozenset({"county", "parish", "borough", "census_area", "municipio", "district", "state"})
 #: Independent cities: places that are county equivalents (Census county codes 510 and
 #: above), with a sheriff of their own: Virginia's 38 cities (Bedford reverted to a town
 #: in 2013), Baltimore, St. Louis and Carson City.
