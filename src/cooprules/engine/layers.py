@@ -43,6 +43,9 @@ class LayerPlan:
     inactive: list[Inactive] = field(default_factory=list)
     disputed: list[CompiledProvision] = field(default_factory=list)
     encoded: bool = True
+    #: for a lawmaker with no folder: its "none found" record (checked, no law of its
+    #: own), or None when nobody checked (corpus/coverage.py)
+    checked_none: object | None = None
 
 
 @dataclass
@@ -105,8 +108,11 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
     county department runs it, ``jail`` is that department). A provision binds the
     office when its ``binds`` names any of those words; one whose ``binds_contested``
     names any of them goes to ``disputed``."""
+    from ..corpus.coverage import none_found_index
+
     words = office_words(ocd_id, entity)
     chain = lawmakers(registry, ocd_id)
+    none_found = none_found_index(corpus)
     by_jurisdiction: dict[tuple[str, bool], list[CompiledProvision]] = {}
     for lawmaker in chain:
         for cp in corpus.by_lawmaker.get((lawmaker, action), ()):
@@ -121,7 +127,8 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
                 continue
             layer = LayerPlan(layer_name(lawmaker, agency), lawmaker,
                               title + (" (agency policies and 287(g) agreements)" if agency else ""),
-                              encoded=folder is not None or agency)
+                              encoded=folder is not None or agency,
+                              checked_none=none_found.get(lawmaker) if folder is None and not agency else None)
             for cp in provisions:
                 p = cp.provision
                 if not words.isdisjoint(p.binds_contested):
