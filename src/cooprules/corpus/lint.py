@@ -27,6 +27,7 @@ from ..vocabulary import (
     Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
     Requester, Role,
 )
+from ..wording.law import lint_findings as translation_findings
 from .conditions import ConditionError
 from .loader import CompiledProvision, default_rules_path, read_tree
 
@@ -121,6 +122,7 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
     findings += _check_runtime_and_overlap(list(by_id.values()))
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
+    findings += translation_findings(root, provisions, national)
     return findings
 
 
