@@ -53,3 +53,15 @@ def in_language(decision: Decision, lang: str) -> Decision:
     from ..wording.answer import in_language as words
 
     return words(decision, lang)
+
+
+def provision_in_language(data: dict, lang: str) -> dict:
+    """A provision's JSON (``title``, ``duties[].text``) with its title and duty texts
+    in ``lang``; everything else as it is."""
+    if lang == "en":
+        return data
+    from ..wording.law import law_text
+
+    out = dict(data, title=law_text(data.get("title") or "", lang))
+    out["duties"] = [dict(d, text=law_text(d.get("text") or "", lang)) for d in data.get("duties") or []]
+    return out

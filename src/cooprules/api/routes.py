@@ -18,7 +18,7 @@ from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
-from .language import answer_lang, in_language
+from .language import answer_lang, in_language, provision_in_language
 from . import validate
 from .schemas import BatchResult, ErrorBody, Health, JurisdictionHit, ProvisionOut
 
@@ -154,9 +154,14 @@ async def decide_many(request: Request, lang: str | None = Query(None, descripti
 @router.get("/provisions/{provision_id}", response_model=ProvisionOut,
             responses={404: {"model": ErrorBody, "description": "No provision with this id"}},
             summary="One provision: citation, source, condition, exceptions, duties")
-def provision(provision_id: str, request: Request) -> Any:
+def provision(provision_id: str, request: Request,
+              lang: str | None = Query(None, description="Language of the title and duty texts: en or es; default: Accept-Language, else en.")) -> Any:
     """The provision with this id (as in a Decision's citations and trace), with the
     layer it forms and its file under ``rules/``. 404 names the nearest id."""
+    try:
+        language = answer_lang(lang, request.headers.get("accept-language"))
+    except RequestError as exc:
+        return request_error_response(exc)
     corpus = _engine(request).corpus
     try:
         cp = corpus.get(provision_id)
@@ -168,7 +173,8 @@ def provision(provision_id: str, request: Request) -> Any:
                               suggestion=guess)
     data = cp.provision.model_dump(mode="json")
     data.update(layer=cp.layer, file=f"rules/{cp.file}", agency=cp.agency)
-    return JSONResponse(data)
+    return JSONResponse(provision_in_language(data, language),
+                        headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 @router.get("/jurisdictions", response_model=list[JurisdictionHit], responses={422: {"model": ErrorBody}},
