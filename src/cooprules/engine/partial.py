@@ -29,9 +29,31 @@ _ENUMS = {
 _BOOLS = {
     "subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
     "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
-    "context.info_publicly_available", "context.exigent_circumstances",
+    "subject.proof_of_status_shown", "context.info_publicly_available", "context.exigent_circumstances",
 }
 NO_PENDING_CHARGE = {"category": "none", "probable_cause_determined": False}
+
+#: Presumed values (VOCABULARY.md, "Presumed values"; DESIGN.md, Semantics 6): the
+#: ordinary case, in which no exception is triggered. fact -> (label, value as CEL
+#: sees it). ``responder.agreement_287g`` is presumed ``none`` only where ICE's 287(g)
+#: list shows no agreement for the office (the engine fills it from the list first).
+#: Facts without a presumption: subject.minor, subject.role, context.location,
+#: context.purpose, and the probable-cause finding of a pending charge given without it.
+PRESUMED: dict[str, tuple[str, Any]] = {
+    "attachments": ("none", []),
+    "subject.convictions": ("none", []),
+    "subject.pending_charge": ("none", NO_PENDING_CHARGE),
+    "subject.registered_sex_offender": ("false", False),
+    "subject.federal_felony_warrant": ("false", False),
+    "subject.final_removal_order": ("false", False),
+    "subject.previously_removed": ("false", False),
+    "subject.consent_given": ("false", False),
+    "subject.proof_of_status_shown": ("false", False),
+    "context.info_publicly_available": ("false", False),
+    "context.exigent_circumstances": ("false", False),
+    "context.hours_held_past_release": ("0", 0),
+    "responder.agreement_287g": ("none", "none"),
+}
 
 
 def _around(numbers: Iterable[float], floor: float = 0) -> list[float]:
@@ -191,3 +213,71 @@ def fill(activation: dict[str, Any], facts: list[str], values: list[Any]) -> dic
         root, name = fact.split(".", 1)
         out[root] = {**out.get(root, {}), name: value}
     return out
+
+
+def value_ranges(fact: str, tried: list[tuple[str, Any, Any]]) -> list[tuple[str, Any]]:
+    """The values tried for ``fact``, with what each gives, as the ranges a reader
+    needs rather than the sample points tried.
+
+    ``tried``: ``(label, CEL value, result)`` for every candidate of ``fact`` (as
+    :func:`candidates` gives them), ``result`` any comparable value (an outcome).
+    Returns ``[(label, result)]``: runs of neighbouring samples with the same result
+    become one label. Convictions, per category (the samples lie on both sides of every
+    time window the conditions name): ``"<category> at any time"``, ``"<category>
+    within N years"`` (years_ago <= N), ``"<category> more than N years ago"``,
+    ``"<category> more than N and within M years"``. Hours held past release: ``"less
+    than N hours"``, ``"N hours or more"``, ``"from N to less than M hours"``. Every
+    other fact: the labels as tried (``none`` stays ``none``).
+    """
+    if fact == "subject.convictions":
+        out: list[tuple[str, Any]] = []
+        by_cat: dict[str, list[tuple[float, Any]]] = {}
+        for label, value, result in tried:
+            if not value:
+                out.append((label, result))
+                continue
+            (item,) = value
+            by_cat.setdefault(item["category"], []).append((float(item["years_ago"]), result))
+        for cat, points in by_cat.items():
+            points.sort(key=lambda p: p[0])
+            for lo, hi, result in _runs(points):
+                years = [p[0] for p in points]
+                first, last = lo == 0, hi == len(points) - 1
+                if first and last:
+                    label = f"{cat} at any time"
+                elif first:
+                    label = f"{cat} within {_num(years[hi])} years"
+                elif last:
+                    label = f"{cat} more than {_num(years[lo - 1])} years ago"
+                else:
+                    label = f"{cat} more than {_num(years[lo - 1])} and within {_num(years[hi])} years"
+                out.append((label, result))
+        return out
+    if fact == "context.hours_held_past_release":
+        points = sorted((float(value), result) for _, value, result in tried)
+        out = []
+        for lo, hi, result in _runs(points):
+            hours = [p[0] for p in points]
+            first, last = lo == 0, hi == len(points) - 1
+            if first and last:
+                label = "any number of hours"
+            elif first:
+                label = f"less than {_num(hours[hi + 1])} hours"
+            elif last:
+                label = f"{_num(hours[lo])} hours or more"
+            else:
+                label = f"from {_num(hours[lo])} to less than {_num(hours[hi + 1])} hours"
+            out.append((label, result))
+        return out
+    return [(label, result) for label, _, result in tried]
+
+
+def _runs(points: list[tuple[float, Any]]) -> list[tuple[int, int, Any]]:
+    """Maximal runs of neighbouring points with the same result: (first, last index, result)."""
+    runs: list[tuple[int, int, Any]] = []
+    for i, (_, result) in enumerate(points):
+        if runs and runs[-1][2] == result:
+            runs[-1] = (runs[-1][0], i, result)
+        else:
+            runs.append((i, i, result))
+    return runs
