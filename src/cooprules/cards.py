@@ -21,7 +21,6 @@ from fpdf import FPDF
 from .vocabulary import Decision
 from .web import labels
 from .web.i18n import N_, gettext_for
-from .web.summaries import summary
 
 #: The common requests on every card: (label, action, instrument).
 COMMON = [
@@ -64,9 +63,10 @@ def card_requests(jurisdiction: str, entity: str, as_of: dt.date | None = None) 
     for label, action, instrument in COMMON:
         if action in CUSTODY_ACTIONS and entity not in CUSTODIAL:
             continue  # a school or a clinic holds no one: its card leaves out the jail requests
+        # attachments not given: the answer takes the ordinary case (nothing else came
+        # with the paper) and its unless lines say what a judicial warrant would change
         req: dict[str, Any] = {"responder": {"jurisdiction": jurisdiction, "entity": entity},
-                               "requester": "ice_ero", "action": action, "instrument": instrument,
-                               "attachments": []}  # each row is one paper, with nothing else
+                               "requester": "ice_ero", "action": action, "instrument": instrument}
         if action == "information_sharing":
             req["info_type"] = RECORD.get(entity, "personal_information")
         if entity in ROLE:
@@ -148,18 +148,19 @@ def row_paragraphs(row: Row, lang: str, gettext, cite_of=None) -> list[_Para]:
     duty (never cut short) and every source. Citations stay as lawyers write them.
     ``cite_of`` gives the citation of a provision id (for an ``unless`` that rests on a
     provision the answer itself does not cite)."""
-    from .wording.answer import depends_lines, presumed_line, unless_lines
+    from .wording.answer import depends_lines, headline, presumed_line, unless_lines
     from .wording.law import law_text
 
     _ = gettext
     d = row.decision
+    now, rest = headline(d, lang)
     paras = [_Para(f"{_(row.label)}: {_(labels.OUTCOMES[d.outcome.value]).upper()}", "B", SIZE + 1,
                    keep_with_next=True, rule=True),
-             _Para(summary(d, lang, _), "", SIZE)]
+             _Para(now, "", SIZE)]
     taken = presumed_line(d, lang, _)
     if taken:
         paras.append(_Para(taken, "I", SIZE - 0.4))
-    for line in unless_lines(d, lang, _, cite_of):
+    for line in unless_lines(d, lang, _, cite_of, rest):
         paras.append(_Para(line, "", SIZE - 0.2, 2.5))
     for line in depends_lines(d, _):
         paras.append(_Para(line, "", SIZE - 0.2, 2.5))
@@ -252,9 +253,25 @@ def _layout(rows: list[Row], office: str, entity: str, lang: str, version: str, 
         note += " " + _("* Not checked against the official text: confirm with your agency's counsel.")
     pdf.multi_cell(0, 3, _latin(note), new_x="LMARGIN", new_y="NEXT")
     flow = _Flow(pdf, pdf.get_y() + 1)
-    for row in rows:
-        flow.place_block(row_paragraphs(row, lang, _, cite_of))
+    blocks = [row_paragraphs(row, lang, _, cite_of) for row in rows]
+    brk = _balanced_break([sum(flow.height(p) for p in b) for b in blocks], flow.bottom - flow.top)
+    for i, block in enumerate(blocks):
+        if i == brk and flow.col == 0:
+            flow._next_column()
+        flow.place_block(block)
     return pdf
+
+
+def _balanced_break(heights: list[float], column: float) -> int | None:
+    """Where to start the second column so that a card that fits on one page has
+    columns of even length (the row index), or None when it does not fit on one page
+    (the rows then simply flow on)."""
+    best, best_k = None, None
+    for k in range(1, len(heights)):
+        left, right = sum(heights[:k]), sum(heights[k:])
+        if left <= column and right <= column and (best is None or max(left, right) < best):
+            best, best_k = max(left, right), k
+    return best_k
 
 
 def render_card(jurisdiction: str, entity: str, lang: str = "en", engine=None,

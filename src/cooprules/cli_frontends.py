@@ -112,8 +112,9 @@ def register(app: typer.Typer) -> None:
                 typer.echo(_("Right."))
             else:
                 typer.echo(_("Not quite. You chose: %(choice)s.") % {"choice": _(labels.OUTCOMES[choice])})
-            typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {q.decision.summary}")
-            for line in quizzes.explanation(q, lang, _, engine):
+            now, *lines = quizzes.explanation(q, lang, _, engine)
+            typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {now}")
+            for line in lines:
                 typer.echo(f"    {line}")
             for c in q.decision.citations:
                 typer.echo(f"    {c.cite}: {c.title}")

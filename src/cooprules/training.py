@@ -114,15 +114,17 @@ def quiz(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int =
 
 
 def explanation(question: Question, lang: str, gettext: Callable[[str], str], engine=None) -> list[str]:
-    """The lines under the right answer, in ``lang``: what the answer took as presumed,
-    each ``unless`` with its sources, the facts it depends on, then every duty with its
-    citation (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``)."""
-    from .wording.answer import depends_lines, presumed_line, unless_lines
+    """The lines under the right answer, in ``lang``: what to do now (with a hold's
+    time limit), what the answer took as presumed, each other ``unless`` with its
+    sources, the facts it depends on, then every duty with its citation
+    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``)."""
+    from .wording.answer import depends_lines, headline, presumed_line, unless_lines
 
     d = question.decision
     cite_of = (lambda pid: engine.corpus.get(pid).provision.cite) if engine is not None else None
-    lines = [x for x in [presumed_line(d, lang, gettext)] if x]
-    lines += unless_lines(d, lang, gettext, cite_of) + depends_lines(d, gettext)
+    now, rest = headline(d, lang)
+    lines = [now] + [x for x in [presumed_line(d, lang, gettext)] if x]
+    lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext)
     lines += [f"- {x.text} ({x.cite})" for x in d.duties]
     return lines
 

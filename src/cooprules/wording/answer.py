@@ -14,7 +14,21 @@ from typing import Callable
 from ..vocabulary import Decision
 from ..web import labels
 
-__all__ = ["depends_lines", "in_language", "presumed_line", "unless_lines"]
+__all__ = ["depends_lines", "headline", "in_language", "presumed_line", "unless_lines"]
+
+
+def headline(decision: Decision, lang: str) -> tuple[str, list]:
+    """What to do now, in ``lang``, without the exceptions: the engine's headline with a
+    hold's time limit ("You must hold the person on the immigration hold, for no more
+    than 48 hours past release.") and its caution about law not encoded; and the
+    ``unless`` items left to list one by one (those the headline did not take in)."""
+    from ..engine.explain import _time_limit, summarize
+
+    hours, rest = _time_limit(decision.outcome, list(decision.unless))
+    taken = [u for u in decision.unless if u not in rest] if hours else []
+    text = summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
+                     decision.not_encoded, taken, lang)
+    return text, rest
 
 
 def in_language(decision: Decision, lang: str) -> Decision:
@@ -47,17 +61,19 @@ def presumed_line(decision: Decision, lang: str, gettext: Callable[[str], str]) 
 
 
 def unless_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
-                 cite_of: Callable[[str], str] | None = None) -> list[str]:
+                 cite_of: Callable[[str], str] | None = None, items: list | None = None) -> list[str]:
     """One line per ``unless``: ``"Unless a judicial warrant came with it: then you may.
     (Cal. Gov. Code § 7284.6(a)(1)(B))"``. ``cite_of`` turns a provision id into its
-    citation (default: the decision's own citations; ids it lacks are left out)."""
-    if not decision.unless:
+    citation (default: the decision's own citations; ids it lacks are left out);
+    ``items`` the ``unless`` to word (default: all of the decision's)."""
+    items = list(decision.unless) if items is None else items
+    if not items:
         return []
     from ..engine.explain import unless_text
 
     known = {c.id: c.cite for c in decision.citations}
     out = []
-    for u in decision.unless:
+    for u in items:
         cites = []
         for pid in u.citations:
             cite = known.get(pid)
