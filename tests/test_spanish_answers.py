@@ -177,3 +177,48 @@ def test_provision_in_spanish(client):
     assert es["cite"] == en["cite"] and es["when"] == en["when"] and es["title"] != en["title"]
     assert es["duties"][0]["text"].startswith("Entregue a la persona una copia")
     assert client.get("/v1/provisions/ca-gov-7283.1-b", params={"lang": "xx"}).status_code == 422
+
+
+def test_card_flows_onto_a_second_page_without_cutting_duties(engine):
+    """A card whose duties do not fit on one page goes on to a second one: every
+    duty is printed in full, in both columns, never "and N more"."""
+    import datetime as dt
+
+    from cooprules.cards import Row, _layout
+    from cooprules.vocabulary import Duty
+    from cooprules.wording.law import law_text
+
+    day = dt.date.fromisoformat(DAY)
+    rows = card_rows(LAUSD, "school_district", engine, day)
+    extra = [Duty(text=d.text, cite=f"{d.cite} [{n}]", provision_id=d.provision_id, trigger=d.trigger)
+             for n in range(4) for d in rows[0].decision.duties]
+    rows[0] = Row(rows[0].label, rows[0].request,
+                  rows[0].decision.model_copy(update={"duties": rows[0].decision.duties + extra}))
+    pdf = bytes(_layout(rows, "Los Angeles Unified", "school_district", "es", engine.corpus.version, day).output())
+    text, pages = _card_text(pdf)
+    assert pages == 2
+    flat = " ".join(text.split())
+    for d in rows[0].decision.duties:
+        assert " ".join(_latin(f"{law_text(d.text, 'es')} ({d.cite})").split()) in flat
+    assert "más." not in flat.split("Página")[0][-6:] and " y 3 " not in flat
+
+
+def test_training_in_spanish(engine):
+    from cooprules import training
+    from cooprules.web.i18n import gettext_for
+
+    _ = gettext_for("es")
+    questions = training.quiz(SAN_DIEGO, "sheriff", count=3, seed=1, engine=engine, lang="es")
+    english = training.quiz(SAN_DIEGO, "sheriff", count=3, seed=1, engine=engine)
+    assert questions and len(questions) == len(english)
+    for q, e in zip(questions, english):
+        assert q.decision.outcome == e.decision.outcome and q.answer == e.answer
+        lines = training.explanation(q, "es", _, engine)
+        cites = [c.cite for c in q.decision.citations] + [d.cite for d in q.decision.duties]
+        cites += [engine.corpus.get(pid).provision.cite for u in q.decision.unless for pid in u.citations]
+        situation = " ".join(text for _h, text in training.situation(q, engine, _))
+        left = english_left(" ".join(lines + [c.title for c in q.decision.citations]), cites,
+                            training.explanation(e, "en", lambda s: s, engine))
+        assert not left, left
+        assert not re.search(r"\b(subject|context|responder)\.\w+", " ".join(lines) + situation)
+        assert "_" not in " ".join(lines).replace("I-247A", "")
