@@ -188,12 +188,17 @@ class _Flow:
         self.bottom = pdf.h - 10
         self.col = 0
         self.y = top
+        self._heights: dict[tuple, float] = {}
 
     def height(self, p: _Para) -> float:
-        self.pdf.set_font("Helvetica", p.style, p.size)
-        lines = self.pdf.multi_cell(self.width - p.indent, p.size * LEADING, _latin(p.text),
-                                    align="L", dry_run=True, output="LINES")
-        return len(lines) * p.size * LEADING + (1.2 if p.rule else 0.25)
+        """The height (mm) ``p`` takes in a column, measured once per paragraph."""
+        key = (p.text, p.style, p.size, p.indent, p.rule)
+        if key not in self._heights:
+            self.pdf.set_font("Helvetica", p.style, p.size)
+            lines = self.pdf.multi_cell(self.width - p.indent, p.size * LEADING, _latin(p.text),
+                                        align="L", dry_run=True, output="LINES")
+            self._heights[key] = len(lines) * p.size * LEADING + (1.2 if p.rule else 0.25)
+        return self._heights[key]
 
     def _next_column(self) -> None:
         self.col += 1

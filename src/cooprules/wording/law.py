@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,10 +197,11 @@ def _write(path: Path, cat: Catalog) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _translations(lang: str, root: str) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """(plain texts, 287(g) suffixes longest first) of ``lang``'s catalog; fuzzy and
-    empty entries left out. Empty when the catalog does not exist."""
-    path = catalog_file(lang, Path(root))
+def _translations(lang: str, rules_env: str | None) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """(plain texts, 287(g) suffixes longest first) of ``lang``'s catalog beside the
+    corpus in use (``rules_env``: ``$COOPRULES_RULES``, part of the cache key); fuzzy
+    and empty entries left out. Empty when the catalog does not exist."""
+    path = catalog_file(lang, default_rules_path())
     if not path.is_file():
         return {}, ()
     with path.open("rb") as fp:
@@ -227,7 +229,7 @@ def law_text(text: str, lang: str) -> str:
     """
     if lang == "en" or not text or len(text) > MAX_TEXT:
         return text
-    plain, suffixes = _translations(lang, str(default_rules_path()))
+    plain, suffixes = _translations(lang, os.environ.get("COOPRULES_RULES"))
     hit = plain.get(text)
     if hit is not None:
         return hit
