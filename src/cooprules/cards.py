@@ -111,6 +111,8 @@ class _Card(FPDF):
     """A Letter page in two columns; the footer names the page and the rules version."""
 
     footer_text = ""
+    #: Share of the two columns of a page the rows take (set by the layout).
+    fill = 1.0
 
     def footer(self) -> None:  # noqa: D401 - fpdf2 hook
         self.set_y(-7)
@@ -139,42 +141,44 @@ GUTTER = 5.0
 COLUMNS = 2
 #: Type size of the rows (pt); the line height is this times LEADING (mm per pt).
 SIZE = 7.4
+#: The largest body type a card that fits easily on one page is set in (pt).
+MAX_SIZE = 9.5
 LEADING = 0.40
 
 
-def row_paragraphs(row: Row, lang: str, gettext, cite_of=None) -> list[_Para]:
+def row_paragraphs(row: Row, lang: str, gettext, cite_of=None, size: float = SIZE) -> list[_Para]:
     """The paragraphs of one card row in ``lang``: heading (request and answer), what to
     do now, the facts taken as presumed, each ``unless``, the facts it depends on, every
     duty (never cut short) and every source. Citations stay as lawyers write them.
     ``cite_of`` gives the citation of a provision id (for an ``unless`` that rests on a
-    provision the answer itself does not cite)."""
+    provision the answer itself does not cite); ``size`` the body type size (pt)."""
     from .wording.answer import depends_lines, headline, presumed_line, unless_lines
     from .wording.law import law_text
 
     _ = gettext
     d = row.decision
     now, rest = headline(d, lang)
-    paras = [_Para(f"{_(row.label)}: {_(labels.OUTCOMES[d.outcome.value]).upper()}", "B", SIZE + 1,
+    paras = [_Para(f"{_(row.label)}: {_(labels.OUTCOMES[d.outcome.value]).upper()}", "B", size + 1,
                    keep_with_next=True, rule=True),
-             _Para(now, "", SIZE)]
+             _Para(now, "", size)]
     taken = presumed_line(d, lang, _)
     if taken:
-        paras.append(_Para(taken, "I", SIZE - 0.4))
+        paras.append(_Para(taken, "I", size - 0.4))
     for line in unless_lines(d, lang, _, cite_of, rest):
-        paras.append(_Para(line, "", SIZE - 0.2, 2.5))
+        paras.append(_Para(line, "", size - 0.2, 2.5))
     for line in depends_lines(d, _):
-        paras.append(_Para(line, "", SIZE - 0.2, 2.5))
+        paras.append(_Para(line, "", size - 0.2, 2.5))
     duties = []
     for x in d.duties:
         text = f"- {law_text(x.text, lang)} ({x.cite})"
         if text not in duties:
             duties.append(text)
     if duties:
-        paras.append(_Para(_("Also:"), "B", SIZE - 0.4, keep_with_next=True))
-        paras += [_Para(t, "", SIZE - 0.6, 2.5) for t in duties]
+        paras.append(_Para(_("Also:"), "B", size - 0.4, keep_with_next=True))
+        paras += [_Para(t, "", size - 0.6, 2.5) for t in duties]
     if d.citations:
         cites = "; ".join(c.cite + ("*" if c.confidence == "unconfirmed" else "") for c in d.citations)
-        paras.append(_Para(_("Sources:") + " " + cites, "", SIZE - 1.2))
+        paras.append(_Para(_("Sources:") + " " + cites, "", size - 1.2))
     return paras
 
 
@@ -238,7 +242,7 @@ class _Flow:
 
 
 def _layout(rows: list[Row], office: str, entity: str, lang: str, version: str, day: dt.date,
-            cite_of=None) -> FPDF:
+            cite_of=None, size: float = SIZE) -> FPDF:
     _ = gettext_for(lang)
     pdf = _Card(orientation="P", unit="mm", format="Letter")
     pdf.set_auto_page_break(False)
@@ -258,12 +262,14 @@ def _layout(rows: list[Row], office: str, entity: str, lang: str, version: str, 
         note += " " + _("* Not checked against the official text: confirm with your agency's counsel.")
     pdf.multi_cell(0, 3, _latin(note), new_x="LMARGIN", new_y="NEXT")
     flow = _Flow(pdf, pdf.get_y() + 1)
-    blocks = [row_paragraphs(row, lang, _, cite_of) for row in rows]
+    blocks = [row_paragraphs(row, lang, _, cite_of, size) for row in rows]
     brk = _balanced_break([sum(flow.height(p) for p in b) for b in blocks], flow.bottom - flow.top)
+    heights = [sum(flow.height(p) for p in b) for b in blocks]
     for i, block in enumerate(blocks):
         if i == brk and flow.col == 0:
             flow._next_column()
         flow.place_block(block)
+    pdf.fill = sum(heights) / (COLUMNS * (flow.bottom - flow.top))
     return pdf
 
 
@@ -299,6 +305,15 @@ def render_card(jurisdiction: str, entity: str, lang: str = "en", engine=None,
     canon = engine.canonical_jurisdiction(jurisdiction)
     name = engine.registry.get(canon).name
     office = name if any(c.isupper() for c in name) else name.title()
-    pdf = _layout(rows, office, entity, lang, engine.corpus.version, day,
-                  lambda pid: engine.corpus.get(pid).provision.cite)
+    cite_of = lambda pid: engine.corpus.get(pid).provision.cite  # noqa: E731
+    pdf = _layout(rows, office, entity, lang, engine.corpus.version, day, cite_of)
+    if pdf.page_no() == 1 and pdf.fill < 0.8:
+        # room to spare: larger type, as large as fits (area goes with the square of the size)
+        bigger = min(MAX_SIZE, round(SIZE * (0.92 / max(pdf.fill, 0.2)) ** 0.5 * 4) / 4)
+        while bigger > SIZE:
+            trial = _layout(rows, office, entity, lang, engine.corpus.version, day, cite_of, bigger)
+            if trial.page_no() == 1:
+                pdf = trial
+                break
+            bigger -= 0.5
     return bytes(pdf.output())
