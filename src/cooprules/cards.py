@@ -166,7 +166,7 @@ def row_paragraphs(row: Row, lang: str, gettext, cite_of=None, size: float = SIZ
         paras.append(_Para(taken, "I", size - 0.4))
     for line in unless_lines(d, lang, _, cite_of, rest):
         paras.append(_Para(line, "", size - 0.2, 2.5))
-    for line in depends_lines(d, _):
+    for line in depends_lines(d, _, lang):
         paras.append(_Para(line, "", size - 0.2, 2.5))
     duties = []
     for x in d.duties:

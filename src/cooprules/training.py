@@ -124,7 +124,7 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     cite_of = (lambda pid: engine.corpus.get(pid).provision.cite) if engine is not None else None
     now, rest = headline(d, lang)
     lines = [now] + [x for x in [presumed_line(d, lang, gettext)] if x]
-    lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext)
+    lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext, lang)
     lines += [f"- {x.text} ({x.cite})" for x in d.duties]
     return lines
 

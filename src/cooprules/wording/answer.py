@@ -88,18 +88,24 @@ def unless_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
     return out
 
 
-def depends_lines(decision: Decision, gettext: Callable[[str], str]) -> list[str]:
+def depends_lines(decision: Decision, gettext: Callable[[str], str], lang: str = "en") -> list[str]:
     """One line per missing fact of a conditional answer: the question, then each
-    answer grouped by the outcome it gives (``"Where is this happening? A jail: May;
-    A school, A hospital or clinic: Must not"``), every value shown."""
+    answer grouped under the outcome it gives (``"Where is this happening? May: A jail.
+    Must not: A school; A hospital or clinic."``), every value shown. A value without a
+    label of its own (conviction and charge ranges, hours) is worded by the engine in
+    ``lang``."""
+    from ..engine.explain import unless_values_text
+
     _ = gettext
     out = []
     for m in decision.depends_on:
         groups: dict[str, list[str]] = {}
         for v in m.values:
             outcome = "/".join(_(labels.OUTCOMES[o.value]) for o in v.outcomes)
-            groups.setdefault(outcome, []).append(_(labels.value_label(m.fact, v.value)))
+            label = labels.value_label(m.fact, v.value)
+            shown = _(label) if label != v.value else unless_values_text(m.fact, [v.value], lang)
+            groups.setdefault(outcome, []).append(shown)
         question = _(labels.FACT_QUESTIONS[m.fact]) if m.fact in labels.FACT_QUESTIONS else _(
             "A fact not given changes the answer:")
-        out.append(question + " " + "; ".join(f"{', '.join(vals)}: {outcome}" for outcome, vals in groups.items()))
+        out.append(question + " " + " ".join(f"{outcome}: {'; '.join(vals)}." for outcome, vals in groups.items()))
     return out
