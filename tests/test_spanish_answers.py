@@ -222,3 +222,21 @@ def test_training_in_spanish(engine):
         assert not left, left
         assert not re.search(r"\b(subject|context|responder)\.\w+", " ".join(lines) + situation)
         assert "_" not in " ".join(lines).replace("I-247A", "")
+
+
+def test_counsels_full_analysis_lines_have_no_raw_values(engine):
+    """With presume: false every fact not given is open: the lines under the answer
+    word each value (conviction ranges, charges), in Spanish, never the engine's labels."""
+    from cooprules.web.i18n import gettext_for
+    from cooprules.wording.answer import depends_lines
+
+    request = {"responder": {"jurisdiction": SAN_DIEGO, "entity": "sheriff"}, "requester": "ice_ero",
+               "action": "release_notification", "instrument": "notification_request",
+               "subject": {"role": "in_custody"}, "context": {"location": "jail", "date": DAY}, "presume": False}
+    decision = engine.evaluate(request)
+    assert decision.outcome is Outcome.conditional and decision.depends_on
+    lines = depends_lines(decision, gettext_for("es"), "es")
+    assert len(lines) == len(decision.depends_on)
+    text = " ".join(lines)
+    assert "_" not in text and not re.search(r"\b(years ago|at any time|within|probable cause)\b", text)
+    assert not english_left(text, [])
