@@ -28,7 +28,7 @@ from ..vocabulary import (
 from .explain import presumed_value_text, summarize, unless_values_text
 from .layers import Plan, build_plan, chain_provisions
 from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, explore, fill, value_ranges
-from .resolve import NOT_ENCODED, Resolved, resolve
+from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
 CACHE_LIMIT = 200_000
@@ -374,7 +374,8 @@ class Engine:
     def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
         depends = [m.fact for m in extra.get("depends_on", [])]
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
-        text = summarize(res.outcome, req.action, depends, missing_law, unless=extra.get("unless"))
+        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace if t.combination.startswith(NONE_FOUND)]
+        text = summarize(res.outcome, req.action, depends, missing_law, unless=extra.get("unless"), none_found=none_found)
         return Decision(outcome=res.outcome, summary=text,
                         action=req.action, not_encoded=missing_law,
                         citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,

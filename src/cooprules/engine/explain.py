@@ -506,12 +506,14 @@ def _time_limit(outcome: Outcome, unless: list[Unless]) -> tuple[str | None, lis
 
 
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
-              not_encoded: list[str] | None = None, unless: list[Unless] | None = None, lang: str = "en") -> str:
+              not_encoded: list[str] | None = None, unless: list[Unless] | None = None, lang: str = "en",
+              none_found: list[str] | None = None) -> str:
     """What to do now for ``outcome`` on ``action``: the headline (with a hold's time
-    limit), then each outcome the ``unless`` values would give, then a caution naming
-    the governments whose law is ``not_encoded``. ``depends_on`` names the open facts of
-    a conditional answer (fact paths; shown in plain words). Raises ValueError for an
-    unknown ``lang``."""
+    limit), then each outcome the ``unless`` values would give, then the governments
+    checked and found to have no law of their own (``none_found``, each as
+    ``"Name (checked YYYY-MM-DD)"``), then a caution naming the governments whose law
+    is ``not_encoded``. ``depends_on`` names the open facts of a conditional answer
+    (fact paths; shown in plain words). Raises ValueError for an unknown ``lang``."""
     w = _check(lang)
     hours, rest = _time_limit(outcome, list(unless or []))
     text = _headline(outcome, action, depends_on, lang, hours)
@@ -520,6 +522,10 @@ def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = N
         by_outcome.setdefault(u.outcome, []).append(unless_values_text(u.fact, u.values, lang))
     for then, clauses in by_outcome.items():
         text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang)}."
+    if none_found:
+        names = [n if lang == "en" else n.replace("(checked ", "(verificado el ") for n in none_found]
+        text += " " + ("No local law found for " + " or ".join(names) if lang == "en"
+                       else "No se encontró ley local propia de " + " ni de ".join(names)) + "."
     if not_encoded:
         text += " " + w["caution"].format(names=f" {w['and']} ".join(not_encoded))
     return text
@@ -527,8 +533,12 @@ def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = N
 
 def summary_text(decision: Decision, lang: str = "en") -> str:
     """The summary of ``decision`` in ``lang`` (``decision.summary`` is the English)."""
+    from .resolve import NONE_FOUND
+
+    none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in decision.trace
+                  if t.combination.startswith(NONE_FOUND)]
     return summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
-                     decision.not_encoded, decision.unless, lang)
+                     decision.not_encoded, decision.unless, lang, none_found)
 
 
 def _headline(outcome: Outcome, action: Action, depends_on: list[str] | None, lang: str = "en",
