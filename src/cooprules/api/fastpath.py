@@ -50,9 +50,10 @@ class FastDecisions:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             day = _as_of(query["as_of"][-1]) if "as_of" in query else None
             lang = answer_lang(query["lang"][-1] if "lang" in query else None, _header(scope, b"accept-language"))
+            presume = _presume(query["presume"][-1]) if "presume" in query else None
             if state.log_requests:
                 requests_log.info("POST %s %s", PATH, raw.decode("utf-8", "replace")[:20_000])
-            decision = validate.evaluate(state.engine, raw, day)
+            decision = validate.evaluate(state.engine, raw, day, presume)
         except RequestError as exc:
             return 422, json.dumps(exc.as_dict()).encode(), "en"
         return 200, decision_json(decision, lang), lang
@@ -64,6 +65,17 @@ def _header(scope: dict, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def _presume(word: str) -> bool:
+    """The ``presume`` query word as FastAPI reads a bool; RequestError otherwise."""
+    low = word.strip().lower()
+    if low in ("true", "1", "yes", "on"):
+        return True
+    if low in ("false", "0", "no", "off"):
+        return False
+    raise RequestError([FieldError("presume", "write presume=false for no presumed values (or true)", word,
+                                   ["true", "false"])])
 
 
 def _error(kind: str, message: str) -> bytes:

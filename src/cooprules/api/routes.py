@@ -81,7 +81,8 @@ _DECISION_BODY = {"required": True, "content": {"application/json": {"schema": {
              openapi_extra={"requestBody": _DECISION_BODY},
              summary="Answer one request: may we, must we, or must we not?")
 async def decide(request: Request, as_of: str | None = Query(None, description="Apply the law of this date (YYYY-MM-DD); default: the request's context.date, else today."),
-                 lang: str | None = Query(None, description="Language of the text for people (summary, titles, duties, unless): en or es; default: Accept-Language, else en.")) -> Response:
+                 lang: str | None = Query(None, description="Language of the text for people (summary, titles, duties, unless): en or es; default: Accept-Language, else en."),
+                 presume: bool | None = Query(None, description="false: presume nothing; every fact not given is unknown (counsel's full analysis). Default: the request's own presume (true).")) -> Response:
     """One request in the vocabulary (VOCABULARY.md) in, one Decision out.
 
     The body is at most 16 KiB of JSON (413 beyond). A request that does not fit the
@@ -93,7 +94,7 @@ async def decide(request: Request, as_of: str | None = Query(None, description="
         day = _as_of(as_of)
         language = answer_lang(lang, request.headers.get("accept-language"))
         _log(request, body.decode("utf-8", "replace"))
-        decision = validate.evaluate(_engine(request), body, day)
+        decision = validate.evaluate(_engine(request), body, day, presume)
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
     except RequestError as exc:

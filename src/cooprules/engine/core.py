@@ -4,9 +4,50 @@ Per request, the engine (1) finds the plan for the responder's chain, entity, ac
 and the period of the date (cached: the provisions in force only change on the
 corpus's boundary dates), (2) evaluates each condition once against one CEL context,
 (3) resolves, or partially evaluates when facts are missing. Decisions are cached by
-the facts that the plan's conditions read (the *relevant* facts): two requests that
-agree on them get the same answer, so the cache is exact, and ``cache=False`` gives
-the same decisions (the tests check this).
+the facts that the plan's conditions read (the *relevant* facts) and ``presume``: two
+requests that agree on them get the same answer, so the cache is exact, and
+``cache=False`` gives the same decisions (the tests check this).
+
+Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
+
+1. Every condition is evaluated on the facts given; one that reads an absent fact
+   may be *undetermined* (CEL's ``&&``/``||`` still decide it when the other side
+   does). None undetermined: the answer is resolved as it stands; nothing presumed.
+2. ``missing``: the facts not given that undetermined conditions read. With
+   ``presume`` (the default), ``presumed`` = the missing facts that have a presumed
+   value (:data:`.partial.PRESUMED`, VOCABULARY.md "Presumed values"; a pending
+   charge given without its probable-cause finding is not presumed); ``open`` = the
+   rest (minor, role, location, purpose...). With ``presume: false``, every missing
+   fact is open and nothing is presumed.
+3. The *base* request is the one given plus the presumed values. Its answer is
+   resolved for every combination of candidate values of the open facts
+   (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
+   every threshold a condition names, one conviction per category per side of every
+   time window). All combinations agree: that outcome, resting on the provisions that
+   carry it in some combination and whose own condition the base decides. Else
+   ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
+   the other open facts) and ``alternatives``.
+4. ``unless``: for each presumed fact, in the table's order, each of its other
+   candidate values, the others kept presumed: the request with that value is answered
+   as in 3 (an outcome, or ``conditional`` when the open facts still split it). Values
+   whose outcome differs from the base outcome are listed, one ``Unless`` per fact and
+   outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
+   conditional), conviction years and hours written as ranges
+   (:func:`.partial.value_ranges`). Its ``citations``: of each listed value's answer,
+   the provisions whose condition reads the fact (the exception it triggers), else
+   all of them. One fact varies at a time: an exception that needs two presumed facts
+   at once is not listed (the trace shows its provision as not met on presumed facts).
+5. ``presumed`` lists the presumed facts with their values. ``responder.agreement_287g``
+   is first taken from ICE's 287(g) list (``supplied`` says so); an office the list
+   does not show is presumed ``none``, and ``supplied`` names the list's date.
+6. A non-empty ``attachments`` list says what came; that nothing else came is presumed
+   (value ``nothing else``): ``unless`` tries the list plus each further instrument a
+   condition names, and the facts the conditions on attachments read are presumed too.
+   ``attachments: []`` says nothing came: nothing is presumed about it.
+7. Before all this, a request for ``detainer_hold``, ``release_notification`` or
+   ``custody_transfer`` that does not give ``subject.role`` is about a person in custody
+   (``in_custody``: the action's own definition, VOCABULARY.md), said in ``supplied``
+   when a condition reads the role. This holds with ``presume: false`` too.
 """
 
 from __future__ import annotations
@@ -23,7 +64,7 @@ from ..corpus.conditions import ConditionError
 from ..corpus.loader import Corpus, load_corpus
 from ..errors import FieldError, RequestError, parse_request
 from ..vocabulary import (
-    Alternative, Decision, FactValue, MissingFact, Outcome, PresumedFact, Request, Unless,
+    Action, Alternative, Decision, FactValue, Instrument, MissingFact, Outcome, PresumedFact, Request, Role, Unless,
 )
 from .explain import presumed_value_text, summarize, unless_values_text
 from .layers import Plan, build_plan, chain_provisions
@@ -85,6 +126,15 @@ def _fact_key(req: Request, fact: str) -> Any:
     if name == "pending_charge":
         return value if value == "none" else (value.category.value, value.probable_cause_determined)
     return value.value if hasattr(value, "value") else value
+
+
+#: The presumed value of a list of attachments that was given: nothing else came.
+OTHER_PAPERS = "nothing else"
+
+#: Actions whose own definition (VOCABULARY.md) is about a person in custody: a request
+#: that does not give the person's role is about someone in custody.
+CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notification: "a release notification",
+                   Action.custody_transfer: "a custody transfer"}
 
 
 def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
@@ -165,27 +215,33 @@ class Engine:
         return as_of or req.context.date or dt.date.today()
 
     def _prepare(self, request: Any, as_of: dt.date | None,
-                 presume: bool | None = None) -> tuple[Request, str, dt.date, str]:
-        """Validate, date and place a request, and fill its 287(g) agreement from
-        ICE's list when it does not say (VOCABULARY.md, responder.agreement_287g).
+                 presume: bool | None = None) -> tuple[Request, str, dt.date, tuple[tuple[str, str], ...]]:
+        """Validate, date and place a request; fill its 287(g) agreement from ICE's
+        list when it does not say (VOCABULARY.md, responder.agreement_287g), and the
+        person's role as ``in_custody`` when the action itself is about a person in
+        custody (:data:`CUSTODY_ACTIONS`: a hold, a release notification, a transfer).
         ``presume`` (when not None) replaces the request's own ``presume``.
-        Returns (request, canonical jurisdiction, day, note on supplied facts)."""
+        Returns (request, canonical jurisdiction, day, notes on supplied facts)."""
         req = parse_request(request)
         if presume is not None and presume != req.presume:
             req = req.model_copy(update={"presume": presume})
         day = self._day(req, as_of)
         jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
-        note = ""
+        notes: list[tuple[str, str]] = []  # (the fact a note is about, if only shown when read; the note)
         if req.responder.agreement_287g is None:
             found = self.agreements.lookup(jurisdiction, req.responder.entity, day)
             if found is not None:
                 req = req.model_copy(update={"responder": req.responder.model_copy(
                     update={"agreement_287g": found.model})})
-                note = (f"responder.agreement_287g = {found.model.value}: {found.agency}, signed {found.signed}, "
-                        f"from ICE's 287(g) list (not given in the request)")
-        return req, jurisdiction, day, note
+                notes.append(("", f"responder.agreement_287g = {found.model.value}: {found.agency}, signed "
+                                  f"{found.signed}, from ICE's 287(g) list (not given in the request)"))
+        if req.subject.role is None and req.action in CUSTODY_ACTIONS:
+            req = req.model_copy(update={"subject": req.subject.model_copy(update={"role": Role.in_custody})})
+            notes.append(("subject.role", f"The person is taken to be in custody: {CUSTODY_ACTIONS[req.action]} "
+                                          "is about a person in custody."))
+        return req, jurisdiction, day, tuple(notes)
 
-    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: str) -> tuple:
+    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: tuple[tuple[str, str], ...]) -> tuple:
         return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
                 req.presume, req.requester,
                 req.instrument, req.info_type,
@@ -224,13 +280,14 @@ class Engine:
         """The batch path: answer many requests, each distinct set of relevant facts
         once, independently of the single-request cache.
 
+        ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
         request that was not valid (the others still run).
         """
         out: list[Decision | RequestError | None] = []
         when: dict[int, dt.date] = {}
         groups: dict[tuple, list[int]] = {}
-        work: dict[tuple, tuple[Request, str, Plan, dt.date, str]] = {}
+        work: dict[tuple, tuple[Request, str, Plan, dt.date, tuple[tuple[str, str], ...]]] = {}
         for i, raw in enumerate(requests):
             try:
                 req, jurisdiction, day, note = self._prepare(raw, as_of, presume)
@@ -264,7 +321,8 @@ class Engine:
             found = plan.resolved[key] = resolve(plan, applies, entity, day, missing)
         return found  # type: ignore[return-value]
 
-    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date, note: str = "") -> Decision:
+    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date,
+                note: tuple[tuple[str, str], ...] = ()) -> Decision:
         act = activation(req, jurisdiction)
         evaluated = plan.evaluated()
         ctx = _context(act, frozenset().union(*(cp.condition.roots for cp in evaluated)))
@@ -274,8 +332,10 @@ class Engine:
             raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
         entity = req.responder.entity.value
         unknown = [cp for cp in evaluated if applies[cp.id] is None]
-        supplied = [note] if note else []
-        if not unknown:
+        supplied = [text for fact, text in note if not fact or fact in plan.facts]
+        # a list of attachments says what came; that nothing else came is presumed
+        more_papers = bool(req.presume and req.attachments and "attachments" in plan.facts)
+        if not unknown and not more_papers:
             res = self._resolve(plan, applies, entity, day)
             return self._decision(req, res, day, supplied=supplied)
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
@@ -286,10 +346,13 @@ class Engine:
         if partly:
             given.discard("subject.pending_charge")  # given in part: its finding is still open
         missing = sorted({f for cp in unknown for f in cp.condition.facts if f not in given})
+        if more_papers:  # a further paper may make conditions read facts the given ones did not need
+            missing = sorted(set(missing) | {f for cp in evaluated if "attachments" in cp.condition.facts
+                                             for f in cp.condition.facts if f not in given})
         presumed = [f for f in PRESUMED if req.presume and f in missing
                     and not (partly and f == "subject.pending_charge")]
         open_facts = [f for f in missing if f not in presumed]
-        if not presumed:
+        if not presumed and not more_papers:
             found = self._settle(plan, act, applies, unknown, open_facts, entity, day)
             return self._answer(req, plan, found, applies, open_facts, day, supplied)
         # DESIGN.md, Semantics 6: the facts with a presumed value take it ...
@@ -300,15 +363,24 @@ class Engine:
         base_unknown = [cp for cp in unknown if base_applies[cp.id] is None]
         base = self._settle(plan, base_act, base_applies, base_unknown, open_facts, entity, day)
         # ... and each of their other values, one fact at a time, says what it would change
-        unless = self._unless(plan, base, base_act, base_applies, unknown, presumed, open_facts, entity, day)
+        conditions = [cp.condition for cp in evaluated]
+        options = {f: [(label, value) for label, value in candidates(f, conditions)] for f in presumed}
+        labels = {f: PRESUMED[f][0] for f in presumed}
+        if more_papers:
+            have = [a.value for a in req.attachments or []]
+            named = sorted({w for c in conditions if "attachments" in c.facts for w in c.strings}
+                           & {i.value for i in Instrument} - set(have))
+            options = {"attachments": [(OTHER_PAPERS, have)] + [(w, have + [w]) for w in named], **options}
+            labels = {"attachments": OTHER_PAPERS, **labels}
+        unless = self._unless(plan, base, base_act, base_applies, options, labels, open_facts, entity, day)
         if "responder.agreement_287g" in presumed:
             when = self.agreements.as_of
             supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list"
-                                   + (f" of {when.isoformat()}" if when else "") + " shows none for this office."]
+                                   + (f" of {when.isoformat()}" if when else "") + " shows none for this office on this date."]
         marked = {cp.id: sorted(cp.condition.facts & set(presumed)) for cp in unknown
                   if base_applies[cp.id] is not None}
         return self._answer(req, plan, base, base_applies, open_facts, day, supplied, marked,
-                            presumed=[PresumedFact(fact=f, value=PRESUMED[f][0]) for f in presumed], unless=unless)
+                            presumed=[PresumedFact(fact=f, value=labels[f]) for f in labels], unless=unless)
 
     @staticmethod
     def _condition(cp, act: dict[str, Any]) -> bool | None:
@@ -338,29 +410,36 @@ class Engine:
         return _Settled(groups, choices, results, not all(g.complete for g in groups), outcome_of)
 
     def _unless(self, plan: Plan, base: "_Settled", act: dict[str, Any], applies: dict[str, bool | None],
-                unknown: list, presumed: list[str], open_facts: list[str], entity: str, day: dt.date) -> list[Unless]:
+                options: dict[str, list[tuple[str, Any]]], presumed: dict[str, str], open_facts: list[str],
+                entity: str, day: dt.date) -> list[Unless]:
         """DESIGN.md, Semantics 6: for each presumed fact, every other value it can take
-        (the others kept at their presumed values, the open facts still open) whose
-        outcome differs from the presumed answer's, grouped by outcome."""
+        (``options``: fact -> (label, CEL value) including the presumed one, whose label
+        is ``presumed[fact]``), the others kept at their presumed values and the open
+        facts still open, whose outcome differs from the presumed answer's, grouped by
+        outcome."""
         out: list[Unless] = []
-        conditions = [cp.condition for cp in unknown]
-        for fact in presumed:
-            readers = [cp for cp in unknown if fact in cp.condition.facts]
+        evaluated = plan.evaluated()
+        for fact, values in options.items():
+            readers = [cp for cp in evaluated if fact in cp.condition.facts]
             tried: list[tuple[str, Any, Outcome]] = []
             cited: dict[Outcome, list[str]] = {}
-            for label, value in candidates(fact, conditions):
-                if label == PRESUMED[fact][0]:
+            for label, value in values:
+                if label == presumed[fact]:
                     tried.append((label, value, base.outcome))
                     continue
                 act_v = fill(act, [fact], [value])
                 local = dict(applies)
                 for cp in readers:
                     local[cp.id] = self._condition(cp, act_v)
-                still = [cp for cp in unknown if local[cp.id] is None]
+                still = [cp for cp in evaluated if local[cp.id] is None]
                 found = self._settle(plan, act_v, local, still, open_facts, entity, day)
                 tried.append((label, value, found.outcome))
+                # the provisions carrying it: those of its answer whose condition reads
+                # the fact (the exception it triggers), else all of them
+                cites = found.citations(local)
+                carrying = [c for c in cites if fact in self.corpus.provisions[c.id].condition.facts] or cites
                 ids = cited.setdefault(found.outcome, [])
-                ids.extend(c.id for c in found.citations(local) if c.id not in ids)
+                ids.extend(c.id for c in carrying if c.id not in ids)
             by_outcome: dict[Outcome, tuple[list[str], list[str]]] = {}
             for label, outcome in value_ranges(fact, tried):
                 if outcome is not base.outcome:
@@ -374,8 +453,9 @@ class Engine:
     def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
         depends = [m.fact for m in extra.get("depends_on", [])]
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
-        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace if t.combination.startswith(NONE_FOUND)]
-        text = summarize(res.outcome, req.action, depends, missing_law, unless=extra.get("unless"), none_found=none_found)
+        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
+                      if t.combination.startswith(NONE_FOUND)]
+        text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"))
         return Decision(outcome=res.outcome, summary=text,
                         action=req.action, not_encoded=missing_law,
                         citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,

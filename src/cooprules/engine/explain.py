@@ -35,10 +35,10 @@ pending charges ``"<category>, probable cause found"`` / ``"... not found"``; ho
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from ..vocabulary import Action, Decision, Outcome, PresumedFact, Unless
+from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS
 
 LANGS = ("en", "es")
 
@@ -258,6 +258,7 @@ _WORDS = {
            "conflict": "The rules that apply here conflict. Do not act on this request until counsel advises.",
            "no_rule": "No encoded rule speaks to this request. Refer it to counsel.",
            "caution": "Caution: the law of {names} is not encoded, so this answer rests on the other layers alone.",
+           "none_found": "No local law found for {names}.",
            "and": "and",
            "came_with": "{what} came with it",
            "conviction": "the person has a conviction for {what}",
@@ -286,6 +287,7 @@ _WORDS = {
            "no_rule": "Ninguna regla codificada trata esta solicitud. Consúltelo con su asesor jurídico.",
            "caution": "Atención: la ley de {names} no está codificada, así que esta respuesta se basa solo en las "
                       "demás capas.",
+           "none_found": "No se encontró ley local de {names}.",
            "and": "y",
            "came_with": "con la solicitud venía {what}",
            "conviction": "la persona tiene una condena por {what}",
@@ -303,15 +305,6 @@ _WORDS = {
            "agreement": "su oficina tiene un acuerdo 287(g) (modelo {what})",
            "agreement_any": "su oficina tiene un acuerdo 287(g) (de cualquier modelo)"},
 }
-
-_CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
-                         r"|more than (?P<more>[\d.]+) years ago|more than (?P<lo>[\d.]+) and within (?P<hi>[\d.]+) years"
-                         r"|(?P<ago>[\d.]+) years? ago)$")
-_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
-_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
-                    r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
-                    r"|(?P<exact>[\d.]+) hours)$")
-
 
 def _check(lang: str) -> dict[str, str]:
     if lang not in LANGS:
@@ -353,7 +346,7 @@ def _convictions(values: list[str], lang: str) -> str:
     by_time: dict[str, list[str]] = {}
     loose: list[str] = []
     for v in values:
-        m = _CONVICTION.match(v)
+        m = LABEL_YEARS.match(v)
         if not m:
             loose.append(v)
             continue
@@ -385,7 +378,7 @@ def _charges(values: list[str], lang: str) -> str:
     w = _WORDS[lang]
     found: dict[str, set[str]] = {}
     for v in values:
-        m = _CHARGE.match(v)
+        m = LABEL_CHARGE.match(v)
         if m:
             found.setdefault(m["cat"], set()).add(m["pc"])
         elif v in _OFFENCES:
@@ -407,7 +400,7 @@ def _hours(values: list[str], lang: str) -> str:
     w = _WORDS[lang]
     parts = []
     for v in values:
-        m = _HOURS.match(v)
+        m = LABEL_HOURS.match(v)
         if not m:
             continue
         if m["less"]:
@@ -499,21 +492,21 @@ def _time_limit(outcome: Outcome, unless: list[Unless]) -> tuple[str | None, lis
         return None, unless
     for u in unless:
         if u.fact == "context.hours_held_past_release" and u.outcome is Outcome.prohibited and len(u.values) == 1:
-            m = _HOURS.match(u.values[0])
+            m = LABEL_HOURS.match(u.values[0])
             if m and m["more"]:
                 return m["more"], [x for x in unless if x is not u]
     return None, unless
 
 
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
-              not_encoded: list[str] | None = None, unless: list[Unless] | None = None, lang: str = "en",
-              none_found: list[str] | None = None) -> str:
+              not_encoded: list[str] | None = None, none_found: list[str] | None = None,
+              unless: list[Unless] | None = None, lang: str = "en") -> str:
     """What to do now for ``outcome`` on ``action``: the headline (with a hold's time
     limit), then each outcome the ``unless`` values would give, then the governments
-    checked and found to have no law of their own (``none_found``, each as
-    ``"Name (checked YYYY-MM-DD)"``), then a caution naming the governments whose law
-    is ``not_encoded``. ``depends_on`` names the open facts of a conditional answer
-    (fact paths; shown in plain words). Raises ValueError for an unknown ``lang``."""
+    checked and found to have no law of their own (``none_found``, each as ``"Name
+    (checked YYYY-MM-DD)"``), then a caution naming the governments whose law is
+    ``not_encoded``. ``depends_on`` names the open facts of a conditional answer (fact
+    paths; shown in plain words). Raises ValueError for an unknown ``lang``."""
     w = _check(lang)
     hours, rest = _time_limit(outcome, list(unless or []))
     text = _headline(outcome, action, depends_on, lang, hours)
@@ -523,9 +516,8 @@ def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = N
     for then, clauses in by_outcome.items():
         text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang)}."
     if none_found:
-        names = [n if lang == "en" else n.replace("(checked ", "(verificado el ") for n in none_found]
-        text += " " + ("No local law found for " + " or ".join(names) if lang == "en"
-                       else "No se encontró ley local propia de " + " ni de ".join(names)) + "."
+        names = f" {w['or']} ".join(n if lang == "en" else n.replace("(checked ", "(revisado el ") for n in none_found)
+        text += " " + w["none_found"].format(names=names)
     if not_encoded:
         text += " " + w["caution"].format(names=f" {w['and']} ".join(not_encoded))
     return text
@@ -538,7 +530,7 @@ def summary_text(decision: Decision, lang: str = "en") -> str:
     none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in decision.trace
                   if t.combination.startswith(NONE_FOUND)]
     return summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
-                     decision.not_encoded, decision.unless, lang, none_found)
+                     decision.not_encoded, none_found, decision.unless, lang)
 
 
 def _headline(outcome: Outcome, action: Action, depends_on: list[str] | None, lang: str = "en",

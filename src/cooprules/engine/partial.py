@@ -6,11 +6,18 @@ that can make a difference (every vocabulary word; for numbers, each side of eve
 threshold the conditions name; for convictions, each category on each side of every
 time window), resolve each combination, and report what each value of each fact gives.
 The answer is ``conditional`` only if the combinations disagree.
+
+With presumptions (DESIGN.md, Semantics 6), the facts in :data:`PRESUMED` that are
+missing first take their presumed value, and only the others are explored here;
+:func:`value_ranges` turns the values tried into the ranges an ``unless`` names, and
+:func:`example_value` / :func:`covers` read such a label back (tests, front ends).
+The procedure step by step: :mod:`cooprules.engine.core`.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -281,3 +288,90 @@ def _runs(points: list[tuple[float, Any]]) -> list[tuple[int, int, Any]]:
         else:
             runs.append((i, i, result))
     return runs
+
+
+#: How labels of convictions, hours and pending charges read (the engine writes them,
+#: :mod:`.explain` words them, :func:`example_value` reads them back).
+LABEL_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
+                          r"|more than (?P<more>[\d.]+) years ago|more than (?P<lo>[\d.]+) and within (?P<hi>[\d.]+) years"
+                          r"|(?P<ago>[\d.]+) years? ago)$")
+LABEL_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
+                          r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
+                          r"|(?P<exact>[\d.]+)(?: hours)?)$")
+LABEL_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
+
+
+def _number(text: str) -> int | float:
+    return _num(float(text))
+
+
+def example_value(fact: str, label: str) -> Any:
+    """A value of ``fact`` in request form (JSON, as a user would give it) inside the
+    value or range that ``label`` names (a label of ``unless``, ``depends_on`` or
+    :func:`value_ranges`): ``("attachments", "judicial_warrant")`` ->
+    ``["judicial_warrant"]``; ``("subject.convictions", "listed_felony within 15
+    years")`` -> ``[{"category": "listed_felony", "years_ago": 15}]``;
+    ``("context.hours_held_past_release", "48 hours or more")`` -> ``48``. Raises
+    ValueError for a label it cannot read."""
+    if fact == "attachments":
+        return [] if label == "none" else [label]
+    if fact == "subject.convictions":
+        if label == "none":
+            return []
+        m = LABEL_YEARS.match(label)
+        if not m:
+            raise ValueError(f"not a conviction label: {label!r}")
+        years = (1 if m["any"] else _number(m["within"]) if m["within"] else _number(m["more"]) + 1 if m["more"]
+                 else _number(m["hi"]) if m["hi"] else _number(m["ago"]))
+        return [{"category": m["cat"], "years_ago": years}]
+    if fact == "subject.pending_charge":
+        if label == "none":
+            return "none"
+        m = LABEL_CHARGE.match(label)
+        if not m:
+            raise ValueError(f"not a pending-charge label: {label!r}")
+        return {"category": m["cat"], "probable_cause_determined": m["pc"] == "found"}
+    if fact == "context.hours_held_past_release":
+        m = LABEL_HOURS.match(label)
+        if not m:
+            raise ValueError(f"not an hours label: {label!r}")
+        return (max(0, _number(m["less"]) - 1) if m["less"] else _number(m["more"]) if m["more"]
+                else _number(m["lo"]) if m["lo"] else 0 if m["any"] else _number(m["exact"]))
+    if fact in _BOOLS:
+        if label not in ("true", "false"):
+            raise ValueError(f"not a yes/no label: {label!r}")
+        return label == "true"
+    return label
+
+
+def covers(fact: str, label: str, value: Any) -> bool:
+    """Whether ``value`` (request form, as :func:`example_value` gives) lies in what
+    ``label`` names: a conviction list of one item in a category's year range, a
+    number of hours in a range, or the same word."""
+    if fact == "subject.convictions" and isinstance(value, list) and len(value) == 1:
+        m = LABEL_YEARS.match(label)
+        if not m or m["cat"] != value[0]["category"]:
+            return False
+        y = value[0]["years_ago"]
+        return bool(m["any"] or (m["within"] and y <= float(m["within"])) or (m["more"] and y > float(m["more"]))
+                    or (m["lo"] and float(m["lo"]) < y <= float(m["hi"])) or (m["ago"] and y == float(m["ago"])))
+    if fact == "context.hours_held_past_release" and isinstance(value, (int, float)):
+        m = LABEL_HOURS.match(label)
+        if not m:
+            return False
+        return bool((m["less"] and value < float(m["less"])) or (m["more"] and value >= float(m["more"]))
+                    or (m["lo"] and float(m["lo"]) <= value < float(m["hi"])) or m["any"]
+                    or (m["exact"] and value == float(m["exact"])))
+    return example_value(fact, label) == value
+
+
+def with_fact(request: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
+    """A copy of a request dict (request form) with ``fact`` (``attachments``,
+    ``subject.convictions``, ``responder.agreement_287g``...) given as ``value``."""
+    out = dict(request)
+    if "." not in fact:
+        out[fact] = value
+        return out
+    root, name = fact.split(".", 1)
+    out[root] = {**(out.get(root) or {}), name: value}
+    return out

@@ -20,15 +20,13 @@ __all__ = ["depends_lines", "headline", "in_language", "presumed_line", "unless_
 def headline(decision: Decision, lang: str) -> tuple[str, list]:
     """What to do now, in ``lang``, without the exceptions: the engine's headline with a
     hold's time limit ("You must hold the person on the immigration hold, for no more
-    than 48 hours past release.") and its caution about law not encoded; and the
+    than 48 hours past release.") and what it says of local law found or not encoded; and the
     ``unless`` items left to list one by one (those the headline did not take in)."""
-    from ..engine.explain import _time_limit, summarize
+    from ..engine.explain import _time_limit, summary_text
 
     hours, rest = _time_limit(decision.outcome, list(decision.unless))
     taken = [u for u in decision.unless if u not in rest] if hours else []
-    text = summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
-                     decision.not_encoded, taken, lang)
-    return text, rest
+    return summary_text(decision.model_copy(update={"unless": taken}), lang), rest
 
 
 def in_language(decision: Decision, lang: str) -> Decision:
