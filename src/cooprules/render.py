@@ -98,7 +98,7 @@ def print_decision(d: Decision, out: Console, corpus=None) -> None:
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
     for note in d.supplied:
-        out.print(f"[dim]Taken from the engine's data: {escape(note)}[/dim]")
+        out.print(f"[dim]Note: {escape(note)}[/dim]")
     if d.presumed:
         out.print("\n[bold]Presumed (not given):[/bold] " + escape("; ".join(presumed_text(p) for p in d.presumed))
                   + " [dim](give a fact to change it; --no-presume presumes nothing)[/dim]")
