@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from . import labels
 from .i18n import LANG_NAMES, LANGS, translations
+from ..wording.law import law_text
 from .summaries import reason_text
 
 
@@ -29,7 +30,8 @@ def environment(lang: str) -> Environment:
     env.globals.update(labels=labels, LANGS=LANGS, LANG_NAMES=LANG_NAMES, url=url,
                        label=lambda table, key, part=0: labels.label(table, key, gettext, part),
                        value_text=lambda fact, value: labels.value_text(fact, value, gettext, lang),
-                       reason_text=lambda reason: reason_text(reason, lang, gettext))
+                       reason_text=lambda reason: reason_text(reason, lang, gettext),
+                       law_text=lambda text: law_text(text, lang))
     return env
 
 

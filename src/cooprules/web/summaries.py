@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Callable
 
 from ..engine import explain
-from ..vocabulary import Decision, Outcome
+from ..wording import answer as answer_words
+from ..vocabulary import Decision
 from .i18n import N_
 
 #: The engine's fixed reasons in a trace (engine/resolve.py), worded for the page.
@@ -38,26 +39,19 @@ def summary(decision: Decision, lang: str, gettext: Callable[[str], str] | None 
     return explain.summary_text(decision, _lang(lang))
 
 
-def _time_limit(decision: Decision) -> list:
-    """The ``unless`` the engine may fold into the headline as a hold's time limit."""
-    return [u for u in decision.unless if u.fact == "context.hours_held_past_release"
-            and u.outcome is Outcome.prohibited and len(u.values) == 1]
-
-
 def headline(decision: Decision, lang: str) -> str:
     """What to do now without the exceptions that :func:`exceptions` lists apart: the
     engine's headline with a hold's time limit ("You must hold the person on the
-    immigration hold, for no more than 48 hours past release."), the governments found
-    to have no law of their own and the caution on governments whose law is not
-    encoded: the engine's summary of the same decision with only that exception."""
-    return explain.summary_text(decision.model_copy(update={"unless": _time_limit(decision)}), _lang(lang))
+    immigration hold, for no more than 48 hours past release."), what it says of local
+    law found or not encoded (:func:`cooprules.wording.answer.headline`)."""
+    return answer_words.headline(decision, _lang(lang))[0]
 
 
 def exceptions(decision: Decision, lang: str) -> list:
     """The exceptions not said in :func:`headline`, each as the engine words it:
     ``[(sentence, unless)]`` ("Unless a judicial warrant came with it: then you may.")."""
-    folded = _time_limit(decision)
-    return [(explain.unless_text(u, _lang(lang)), u) for u in decision.unless if u not in folded]
+    rest = answer_words.headline(decision, _lang(lang))[1]
+    return [(explain.unless_text(u, _lang(lang)), u) for u in rest]
 
 
 def presumed_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
