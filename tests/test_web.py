@@ -493,3 +493,17 @@ def test_papers_named_are_not_contradicted(client):
                         ("es", "no venía ningún otro documento aparte de los indicados")):
         page = visible_text(client.get("/ask", params={**TX_HOLD, "lang": lang}).text)
         assert words in page and "nothing else came with the paper" not in page
+
+
+def test_contested_reasons_are_worded_in_the_page_language():
+    from cooprules.web.i18n import gettext_for
+    from cooprules.web.summaries import contested_text
+
+    es = gettext_for("es")
+    text, done = contested_text("may apply, depending on facts not given; whether this binds jail is disputed, "
+                                "so it is not applied (it would make this prohibited)", "es", es)
+    assert done and text == ("puede aplicarse, según datos no indicados; se discute si obliga a este tipo de oficina "
+                             "(Cárcel), así que no se aplica (la prohibiría)")
+    assert contested_text("applies to this request and is under litigation", "es", es) == (
+        "se aplica a esta solicitud y está en litigio", True)
+    assert contested_text("a reason the page does not know", "es", es) == ("a reason the page does not know", False)

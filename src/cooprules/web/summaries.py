@@ -9,6 +9,7 @@ conditional answer's follow-up question, and the trace's reasons without fact pa
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from ..engine import explain
@@ -24,6 +25,20 @@ REASONS = {
     "applies, but overridden by a higher layer": N_("applies, but a higher layer overrides it"),
 }
 _UNDETERMINED = "undetermined: turns on facts not given ("
+#: The engine's reasons for a contested provision (engine/resolve.py).
+CONTESTED = {
+    "applies to this request and is under litigation": N_("applies to this request and is under litigation"),
+    "applies to this request but is overridden here; it is under litigation":
+        N_("applies to this request but is overridden here; it is under litigation"),
+    "would apply to this request but is enjoined, so it is left out":
+        N_("would apply to this request but is enjoined by a court, so it is left out"),
+}
+_DISPUTED = re.compile(r"^whether this binds (?P<entity>[a-z_]+) is disputed, so it is not applied"
+                       r"(?: \(it would make this (?P<effect>[a-z_]+)\))?$")
+_MAY_APPLY = "may apply, depending on facts not given; "
+#: What a disputed provision would make the answer.
+WOULD_MAKE = {"prohibited": N_("it would forbid it"), "required": N_("it would require it"),
+              "permitted": N_("it would allow it")}
 #: The most single values of one exception offered as "answer again" links.
 MAX_LINKS = 3
 
@@ -94,6 +109,27 @@ def reason_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[
     return reason, False
 
 
+def contested_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[str, bool]:
+    """Why a provision is listed as under dispute, for the page: ``(text,
+    translated)`` as :func:`reason_text`."""
+    from .labels import ENTITIES
+
+    _ = gettext
+    if reason.startswith(_MAY_APPLY):
+        rest, done = contested_text(reason[len(_MAY_APPLY):], lang, gettext)
+        return (_("may apply, depending on facts not given; %(rest)s") % {"rest": rest}, True) if done else (reason, False)
+    if reason in CONTESTED:
+        return _(CONTESTED[reason]), True
+    m = _DISPUTED.match(reason)
+    if m and m["entity"] in ENTITIES and (m["effect"] is None or m["effect"] in WOULD_MAKE):
+        text = _("whether it binds this kind of office (%(office)s) is disputed, so it is not applied") % {
+            "office": _(ENTITIES[m["entity"]])}
+        if m["effect"]:
+            text += f" ({_(WOULD_MAKE[m['effect']])})"
+        return text, True
+    return reason, False
+
+
 def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8) -> list[dict]:
     """The values of a missing fact grouped by the outcomes they give, for "what each
     answer gives": ``[{"values": [text, ...], "more": int, "outcomes": [word, ...]}]``
@@ -118,5 +154,5 @@ def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8
     return out
 
 
-__all__ = ["by_outcome", "clause", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
+__all__ = ["by_outcome", "clause", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
            "summary"]
