@@ -133,7 +133,7 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
             return f"/v1/provisions/{provision_id}"
 
     return page("answer.html", lang, decision=decision, plain=summary(decision, lang, _), fact=fact,
-                fact_values=_fact_values(fact, decision), source_of=source_of, **ctx)
+                fact_values=_fact_values(fact, decision), source_of=source_of, request=request, **ctx)
 
 
 def _fact_values(fact: str | None, decision) -> list[str]:
