@@ -117,7 +117,7 @@ def _now() -> dt.datetime:
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc) if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
 class Ledger:
@@ -223,12 +223,14 @@ class Ledger:
 
     # ------------------------------------------------------------ records
 
-    def record(self, account: Account, entry: Entry | Any, engine: Any = None) -> dict[str, Any]:
+    def record(self, account: Account, entry: Entry | Any, engine: Any = None, *,
+               received_at: dt.datetime | None = None) -> dict[str, Any]:
         """Answer the entry's request with ``engine`` and record request and answer.
 
         Args: ``account`` a writer (clerk or supervisor) of the request's office;
         ``entry`` an :class:`Entry` or its JSON; ``engine`` a cooprules Engine (default
-        :func:`cooprules.default_engine`).
+        :func:`cooprules.default_engine`); ``received_at`` when the request came (default
+        now; for importing an earlier paper log, never taken from HTTP).
         Returns: the stored record (:meth:`get`'s shape).
         Raises: :class:`RequestError` (bad entry), :class:`LedgerError` (403 wrong role
         or office, 404 unknown record corrected).
@@ -250,7 +252,7 @@ class Ledger:
         for pid in entry.duties_done:
             if pid not in duty_ids:
                 raise LedgerError(422, "duties_done", f"'{pid[:120]}' is not one of this answer's duties", sorted(duty_ids))
-        now = _now()
+        now = _utc(received_at) if received_at is not None else _now()
         uid = str(uuid.uuid4())
         row = dict(
             uid=uid, received_at=now, period=now.strftime("%Y-%m"),
