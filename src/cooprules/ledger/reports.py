@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .. import vocabulary as v
 
@@ -142,8 +142,10 @@ def load_reports(root: Path | None = None) -> dict[str, ReportDef]:
             raise ValueError(f"{rel}: a report file holds one key, `report`")
         try:
             rep = ReportDef.model_validate({**raw["report"], "file": rel})
-        except Exception as exc:  # pydantic ValidationError: name the file
-            raise ValueError(f"{rel}: {exc}") from None
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "report"
+            raise ValueError(f"{rel}: {where}: {first['msg'].removeprefix('Value error, ')}") from None
         if rep.id in found:
             raise ValueError(f"{rel}: report id '{rep.id}' is also in {found[rep.id].file}")
         found[rep.id] = rep
