@@ -43,7 +43,7 @@ def svg(count: dict[str, Any], width: int = 640) -> Markup:
         y = 5 + i * row
         w = (width - label_w - 60) * b["n"] / top
         label = str(b["label"])
-        short = label if len(label) <= 46 else label[:45] + "…"
+        short = label if len(label) <= 40 else label[:39] + "…"
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(short)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="{BAR}"><title>'
                      f'{escape(label)}: {b["n"]}</title></rect>')

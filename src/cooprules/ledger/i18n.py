@@ -77,6 +77,9 @@ ES = {
     "month": "mes",
     "none": "ninguno",
     "Month": "Mes",
+    "clerk": "auxiliar",
+    "supervisor": "supervisor",
+    "auditor": "auditor",
     "Only supervisors and auditors draw reports.": "Solo supervisores y auditores obtienen informes.",
 }
 

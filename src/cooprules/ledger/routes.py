@@ -225,6 +225,7 @@ def _page(name: str, request: Request, status: int = 200, **ctx: Any) -> HTMLRes
 
     lang = _lang(request)
     response = page(name, lang, status, t=translator(lang), word=word, path=request.url.path,
+                    office_name=lambda j, e: render.office_label((j, e), lang),
                     query={k: v for k, v in request.query_params.items() if k != "lang"}, **ctx)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -386,7 +386,7 @@ class Ledger:
         view to one office; others always see their own office. Raises LedgerError
         403 for a clerk."""
         if not account.can_report:
-            raise LedgerError(403, "account", "reports are drawn by a supervisor or an auditor")
+            raise LedgerError(403, "account", "Only supervisors and auditors draw reports.")
         r2 = records.alias("r2")
         latest = (sa.select(sa.func.max(events.c.id)).where(events.c.kind == "disposition")
                   .group_by(events.c.record_id).scalar_subquery())
