@@ -80,7 +80,7 @@ def user_add(name: str = typer.Argument(..., help="Account name (letters, digits
 
     if password is None and not no_password:
         if sys.stdin.isatty():
-            password = typer.prompt("Password for the web pages", hide_input=True, confirmation_prompt=True)
+            password = typer.prompt("Password for the web pages", hide_input=True, confirmation_prompt=True, err=True)
         else:
             password = sys.stdin.readline().rstrip("\n") or None
     led = _ledger()

@@ -44,7 +44,16 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> sa.Engine:
+def reader_engine(engine: sa.Engine) -> sa.Engine:
+    """An engine for reads over the same database: on SQLite its transactions begin
+    deferred (they never wait for the write lock; WAL readers see the last commit);
+    elsewhere ``engine`` itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return make_engine(str(engine.url.render_as_string(hide_password=False)), immediate=False)
+
+
+def make_engine(url: str | None = None, immediate: bool = True) -> sa.Engine:
     """An engine for ``url`` (default :func:`default_url`), with SQLite's durability
     and locking set on every connection. Raises ``sqlalchemy.exc.ArgumentError`` for a
     malformed URL."""
@@ -64,8 +73,8 @@ def make_engine(url: str | None = None) -> sa.Engine:
             cur.close()
 
         @sa.event.listens_for(engine, "begin")
-        def _begin(conn):  # take the write lock up front: no deadlock between readers turned writers
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn):  # writers take the write lock up front: no deadlock between readers turned writers
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import re
+import threading
+import time
 import uuid
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -35,6 +39,11 @@ AGENCY_REF = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 #: Most records one listing returns.
 MAX_LIST = 1000
 MAX_DUTIES_DONE = 50
+#: Token lookups kept in memory (seconds, entries): a token is a database read once a minute.
+TOKEN_SECONDS = 60.0
+TOKEN_CACHE = 4096
+#: Most records committed in one transaction by the group commit.
+MAX_GROUP = 256
 
 
 class LedgerError(Exception):
@@ -120,6 +129,52 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.timezone.utc) if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+class GroupCommit:
+    """One writer thread per ledger that commits the records waiting at that moment in
+    one transaction (group commit): each caller gets its answer only after the commit
+    that holds its record has returned, so an acknowledged record is on disk, and N
+    concurrent writers cost one fsync instead of N. A job returns a value (or a
+    LedgerError to refuse without writing); if the transaction fails, every caller in
+    it gets the exception and nothing of theirs is kept."""
+
+    def __init__(self, engine: sa.Engine):
+        self.engine = engine
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, job: Any, timeout: float = 120.0) -> Any:
+        """Run ``job(connection)`` in the next group; its return value once committed."""
+        if self._thread is None or not self._thread.is_alive():
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._run, name="ledger-group-commit", daemon=True)
+                    self._thread.start()
+        future: Future = Future()
+        self._queue.put((job, future))
+        return future.result(timeout)
+
+    def _run(self) -> None:
+        while True:
+            items = [self._queue.get()]
+            while len(items) < MAX_GROUP:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with self.engine.begin() as conn:
+                    results = []
+                    for job, _ in items:  # a job that refuses returns before writing
+                        results.append(job(conn))
+            except Exception as exc:  # noqa: BLE001 - handed to every waiting caller
+                for _, future in items:
+                    future.set_exception(exc)
+                continue
+            for (_, future), out in zip(items, results):
+                future.set_result(out)
+
+
 class Ledger:
     """The ledger over one database.
 
@@ -129,7 +184,11 @@ class Ledger:
 
     def __init__(self, url: str | None = None):
         self.engine = db.open_engine(url)
+        #: Reads go through an engine whose transactions do not take SQLite's write lock.
+        self.reader = db.reader_engine(self.engine)
         self._key: bytes | None = None
+        self._committer = GroupCommit(self.engine)
+        self._tokens: dict[str, tuple[float, Account]] = {}
 
     # ------------------------------------------------------------ accounts
 
@@ -175,7 +234,7 @@ class Ledger:
 
     def list_accounts(self) -> list[dict[str, Any]]:
         """Every account: ``[{name, role, office}]``."""
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(sa.select(accounts).order_by(accounts.c.name)).mappings().all()
         return [{"name": r["name"], "role": r["role"], "office": f"{r['office_jurisdiction']}:{r['office_entity']}"}
                 for r in rows]
@@ -187,16 +246,25 @@ class Ledger:
         """The account of an unrevoked bearer token, else None."""
         if not token or len(token) > 200:
             return None
-        with self.engine.connect() as conn:
+        digest = auth.token_hash(token)
+        hit = self._tokens.get(digest)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        with self.reader.connect() as conn:
             row = conn.execute(sa.select(accounts).join(tokens, tokens.c.account_id == accounts.c.id)
-                               .where(tokens.c.token_hash == auth.token_hash(token), tokens.c.revoked_at.is_(None))).first()
-        return self._account(row) if row else None
+                               .where(tokens.c.token_hash == digest, tokens.c.revoked_at.is_(None))).first()
+        if row is None:
+            return None
+        if len(self._tokens) >= TOKEN_CACHE:
+            self._tokens.clear()
+        self._tokens[digest] = (time.monotonic() + TOKEN_SECONDS, self._account(row))
+        return self._tokens[digest][1]
 
     def by_id(self, account_id: int | None) -> Account | None:
         """The account with this id, else None."""
         if account_id is None:
             return None
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).first()
         return self._account(row) if row else None
 
@@ -204,7 +272,7 @@ class Ledger:
         """The account when ``password`` is right, else None (argon2 verify)."""
         if not name or len(name) > 64:
             return None
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(sa.select(accounts).where(accounts.c.name == name)).first()
         if row is None or not auth.check_password(row.password_hash, password):
             return None
@@ -266,20 +334,35 @@ class Ledger:
             presumed=[p.model_dump(mode="json") for p in decision.presumed],
             unless=[u.model_dump(mode="json") for u in decision.unless],
             agency_ref=entry.agency_ref)
-        with self.engine.begin() as conn:
-            if entry.corrects:
+        corrects, disposition, done = entry.corrects, entry.disposition, list(entry.duties_done)
+
+        def write(conn) -> Any:  # runs in the group commit; a refusal touches nothing
+            if corrects:
                 old = conn.execute(sa.select(records.c.id, records.c.office_jurisdiction, records.c.office_entity)
-                                   .where(records.c.uid == entry.corrects)).first()
+                                   .where(records.c.uid == corrects)).first()
                 if old is None or (old.office_jurisdiction, old.office_entity) != (account.office_jurisdiction, account.office_entity):
-                    raise LedgerError(404, "corrects", f"no record {entry.corrects} of this office")
+                    return LedgerError(404, "corrects", f"no record {corrects} of this office")
                 row["corrects_id"] = old.id
             record_id = conn.execute(records.insert().values(**row)).inserted_primary_key[0]
-            evs = [dict(record_id=record_id, kind="duty_done", value=pid, at=now, account_id=account.id) for pid in entry.duties_done]
-            if entry.disposition:
-                evs.append(dict(record_id=record_id, kind="disposition", value=entry.disposition, at=now, account_id=account.id))
+            evs = [dict(record_id=record_id, kind="duty_done", value=pid, at=now, account_id=account.id) for pid in done]
+            if disposition:
+                evs.append(dict(record_id=record_id, kind="disposition", value=disposition, at=now, account_id=account.id))
             if evs:
                 conn.execute(events.insert(), evs)
-        return self.get(account, uid)
+            return record_id
+
+        record_id = self._committer.submit(write)
+        if isinstance(record_id, LedgerError):
+            raise record_id
+        at = now.isoformat()
+        return {"_id": record_id, "uid": uid, "corrects": corrects, "superseded": False, "received_at": at,
+                "office": {"jurisdiction": account.office_jurisdiction, "entity": account.office_entity},
+                "recorded_by": account.name, "request": row["request"], "outcome": row["outcome"],
+                "citations": row["citations"], "duties": row["duties"], "presumed": row["presumed"],
+                "unless": row["unless"], "as_of": decision.as_of.isoformat(), "corpus_version": decision.corpus_version,
+                "agency_ref": entry.agency_ref,
+                "duties_done": [{"provision_id": pid, "at": at, "by": account.name} for pid in done],
+                "disposition": {"value": disposition, "at": at, "by": account.name} if disposition else None}
 
     def add_event(self, account: Account, uid: str, kind: str, value: str) -> dict[str, Any]:
         """Append a duty check-off (``kind="duty_done"``, ``value`` a duty's provision
@@ -335,7 +418,7 @@ class Ledger:
             cond.append(records.c.outcome == outcome)
         where = sa.and_(*cond)
         limit = max(1, min(int(limit), MAX_LIST))
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(records)
                                  .where(where, self._visible(account))).scalar() or 0
         return self._select(account, where, limit, max(0, int(offset))), total
@@ -345,7 +428,7 @@ class Ledger:
         query = (sa.select(records, accounts.c.name.label("recorded_by"), records.c.id.in_(corrected).label("superseded"))
                  .join(accounts, accounts.c.id == records.c.account_id)
                  .where(where, self._visible(account)).order_by(records.c.id.desc()).limit(limit).offset(offset))
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(query).mappings().all()
             ids = [r["id"] for r in rows]
             evs = conn.execute(sa.select(events, accounts.c.name).join(accounts, accounts.c.id == events.c.account_id)
@@ -400,6 +483,6 @@ class Ledger:
                  .group_by(*cols, disp.c.value))
         if office and account.all_offices:
             query = query.where(records.c.office_jurisdiction == office[0], records.c.office_entity == office[1])
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [{**dict(r), "month": int(r["period"][5:7]), "disposition": r["disposition"] or "pending"} for r in rows]
