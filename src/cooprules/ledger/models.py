@@ -65,7 +65,8 @@ records = sa.Table(
     sa.Column("unless", sa.JSON, nullable=False),
     # added by migration 0002
     sa.Column("agency_ref", sa.String(32), nullable=True),
-    sa.Index("ix_ledger_records_office_period", "office_jurisdiction", "office_entity", "period"),
+    sa.Index("ix_ledger_records_office_period", "office_jurisdiction", "office_entity", "period", "requester", "action",
+             "info_type", "instrument", "outcome", "id"),
 )
 
 #: Things done about a record, appended: ``kind`` is ``duty_done`` (``value`` the
@@ -79,4 +80,5 @@ events = sa.Table(
     sa.Column("value", sa.String(120), nullable=False),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("account_id", sa.Integer, sa.ForeignKey("ledger_accounts.id"), nullable=False),
+    sa.Index("ix_ledger_events_disposition", "record_id", "kind", "id", "value"),
 )

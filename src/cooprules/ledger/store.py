@@ -471,18 +471,19 @@ class Ledger:
         if not account.can_report:
             raise LedgerError(403, "account", "Only supervisors and auditors draw reports.")
         r2 = records.alias("r2")
-        latest = (sa.select(sa.func.max(events.c.id)).where(events.c.kind == "disposition")
-                  .group_by(events.c.record_id).scalar_subquery())
-        disp = sa.select(events.c.record_id, events.c.value).where(events.c.id.in_(latest)).subquery()
+        # the latest disposition of each record: one index lookup per record (ix_ledger_events_record_id)
+        latest = (sa.select(events.c.value).where(events.c.record_id == records.c.id, events.c.kind == "disposition")
+                  .order_by(events.c.id.desc()).limit(1).correlate(records).scalar_subquery())
         cols = [records.c.period, records.c.requester, records.c.action, records.c.info_type, records.c.instrument,
                 records.c.outcome, records.c.office_entity]
-        query = (sa.select(*cols, disp.c.value.label("disposition"), sa.func.count().label("n"))
-                 .select_from(records.outerjoin(disp, disp.c.record_id == records.c.id))
+        inner = (sa.select(*cols, latest.label("disposition"))
                  .where(records.c.period >= f"{year:04d}-01", records.c.period <= f"{year:04d}-12",
-                        ~sa.exists().where(r2.c.corrects_id == records.c.id), self._visible(account))
-                 .group_by(*cols, disp.c.value))
+                        ~sa.exists().where(r2.c.corrects_id == records.c.id), self._visible(account)))
         if office and account.all_offices:
-            query = query.where(records.c.office_jurisdiction == office[0], records.c.office_entity == office[1])
+            inner = inner.where(records.c.office_jurisdiction == office[0], records.c.office_entity == office[1])
+        sub = inner.subquery()
+        keys = [sub.c[c.name] for c in cols] + [sub.c.disposition]
+        query = sa.select(*keys, sa.func.count().label("n")).group_by(*keys)
         with self.reader.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [{**dict(r), "month": int(r["period"][5:7]), "disposition": r["disposition"] or "pending"} for r in rows]
