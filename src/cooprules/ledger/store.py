@@ -69,6 +69,7 @@ class Entry:
 
     request: dict[str, Any]
     agency_ref: str | None = None
+    parsed: Any = None  # the validated Request
     corrects: str | None = None
     disposition: str | None = None
     duties_done: list[str] = field(default_factory=list)
@@ -94,7 +95,7 @@ def parse_entry(data: Any) -> Entry:
     if unknown:
         raise RequestError([FieldError(str(unknown[0])[:100], f"unknown field '{str(unknown[0])[:100]}'", allowed=list(ENTRY_FIELDS))])
     try:
-        parse_request(data["request"])
+        parsed = parse_request(data["request"])
     except RequestError as exc:
         raise RequestError([FieldError("request." + e.field if e.field != "request" else "request", e.message,
                                        e.given, e.allowed, e.suggestion) for e in exc.errors]) from None
@@ -111,7 +112,7 @@ def parse_entry(data: Any) -> Entry:
     done = data.get("duties_done") or []
     if not isinstance(done, list) or len(done) > MAX_DUTIES_DONE or not all(isinstance(d, str) and len(d) <= 120 for d in done):
         raise RequestError([FieldError("duties_done", f"a list of up to {MAX_DUTIES_DONE} provision ids of the answer's duties")])
-    return Entry(data["request"], ref, corrects, disp, list(done))
+    return Entry(data["request"], agency_ref=ref, corrects=corrects, disposition=disp, duties_done=list(done), parsed=parsed)
 
 
 def _is_uid(text: str) -> bool:
@@ -307,7 +308,7 @@ class Ledger:
             raise LedgerError(403, "account", f"a {account.role} reads but does not record")
         if not isinstance(entry, Entry):
             entry = parse_entry(entry)
-        request = parse_request(entry.request)
+        request = entry.parsed if entry.parsed is not None else parse_request(entry.request)
         if (request.responder.jurisdiction, request.responder.entity.value) != (account.office_jurisdiction, account.office_entity):
             raise LedgerError(403, "request.responder", "this account records requests to its own office only: "
                               f"{account.office_jurisdiction} {account.office_entity}")
@@ -343,7 +344,7 @@ class Ledger:
                 if old is None or (old.office_jurisdiction, old.office_entity) != (account.office_jurisdiction, account.office_entity):
                     return LedgerError(404, "corrects", f"no record {corrects} of this office")
                 row["corrects_id"] = old.id
-            record_id = conn.execute(records.insert().values(**row)).inserted_primary_key[0]
+            record_id = conn.execute(records.insert(), row).inserted_primary_key[0]
             evs = [dict(record_id=record_id, kind="duty_done", value=pid, at=now, account_id=account.id) for pid in done]
             if disposition:
                 evs.append(dict(record_id=record_id, kind="disposition", value=disposition, at=now, account_id=account.id))
@@ -485,5 +486,7 @@ class Ledger:
         keys = [sub.c[c.name] for c in cols] + [sub.c.disposition]
         query = sa.select(*keys, sa.func.count().label("n")).group_by(*keys)
         with self.reader.connect() as conn:
+            if conn.dialect.name == "postgresql":  # JIT compiling this small plan cost 2.6 s of 3.3 s
+                conn.exec_driver_sql("SET LOCAL jit = off")
             rows = conn.execute(query).mappings().all()
         return [{**dict(r), "month": int(r["period"][5:7]), "disposition": r["disposition"] or "pending"} for r in rows]
