@@ -258,20 +258,33 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
 
 
 @app.command()
-def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", help="Find jurisdictions by name or id."),
-                  limit: int = typer.Option(20, min=1, max=500)) -> None:
-    """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs."""
+def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", help="Find jurisdictions by name, abbreviation (LAUSD, NYC) or id; \"Harris County, TX\" narrows to a state."),
+                  limit: int = typer.Option(20, min=1, max=500, help="Matches per page."),
+                  page: int = typer.Option(1, min=1, max=100_000, help="Page of matches to show (1 is the best)."),
+                  all_kinds: bool = typer.Option(False, "--all", help="Include subdivisions (council districts, wards, ...)."),
+                  ) -> None:
+    """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs
+    (governments with encoded law first; misspelt names get the closest names)."""
     engine = _engine()
     if search:
-        found = engine.registry.search(search, limit=max(limit, 200))
-        # governments whose own law is encoded first (Houston, TX before Houston, MS), then the registry's order
-        found = sorted(found, key=lambda j: j.ocd_id not in engine.corpus.folders)[:limit]
-        if not found:
+        folders = engine.corpus.folders
+        found = engine.registry.find(search, limit=limit, offset=(page - 1) * limit,
+                                     prefer=frozenset(folders), governments=not all_kinds)
+        if not found.total:
             err.print(f"no jurisdiction matches '{escape(search)}'")
             raise typer.Exit(1)
-        for j in found:
-            law = "  [green]encoded law[/green]" if j.ocd_id in engine.corpus.folders else ""
-            out.print(f"{j.ocd_id}  {escape(j.name)} [dim]({j.kind})[/dim]{law}")
+        if found.approximate:
+            err.print(f"no name matches '{escape(search)}'; the closest names:")
+        for j in found.hits:
+            law = "  [green]encoded law[/green]" if j.ocd_id in folders else ""
+            out.print(f"{j.ocd_id}  {escape(j.display_name)} [dim]({j.kind})[/dim]{law}", soft_wrap=True)
+        first, last = found.offset + 1, found.offset + len(found.hits)
+        pages = -(-found.total // limit)
+        if not found.hits:
+            err.print(f"page {page} is past the last page ({pages}) of {found.total:,} matches")
+            raise typer.Exit(1)
+        more = f"; next page: --page {page + 1}" if last < found.total else ""
+        err.print(f"[dim]{first:,}-{last:,} of {found.total:,} matches (page {page} of {pages}){more}[/dim]")
         return
     counts: dict[str, int] = {}
     for cp in engine.corpus.provisions.values():
@@ -281,28 +294,40 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 
 @app.command()
-def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids.")) -> None:
-    """Per lawmaker: how many provisions are encoded and how many could not be checked
-    against their primary text (confidence: unconfirmed)."""
+def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
+             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker.")) -> None:
+    """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
+    the date of the latest check; the governments checked and found to have no law of
+    their own; totals for the hand-written corpus. ``--checks`` lists each check
+    (date, text/summary/report, URL, number of provisions resting on it)."""
+    from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
+
     engine = _engine()
-    rows: dict[str, list] = {}
-    for cp in engine.corpus.provisions.values():
-        p = cp.provision
-        if cp.file.startswith("(287(g) list)"):
-            p_folder = "287(g) agreements (ICE list)"
-        else:
-            p_folder = "rules/" + engine.corpus.folder_paths.get(p.jurisdiction, p.jurisdiction)
-        row = rows.setdefault(p_folder, [0, []])
-        row[0] += 1
-        if p.confidence.value == "unconfirmed":
-            row[1].append(p.id)
-    total = sum(r[0] for r in rows.values())
-    unchecked = sum(len(r[1]) for r in rows.values())
-    for folder, (count, ids) in sorted(rows.items()):
-        out.print(f"{folder:<62} {count:>5} provisions, {len(ids):>4} unconfirmed")
-        if unconfirmed and ids:
-            out.print("    " + ", ".join(ids), soft_wrap=True)
-    out.print(f"{'total':<62} {total:>5} provisions, {unchecked:>4} unconfirmed")
+    rows = coverage_rows(engine.corpus)
+    levels = ("confirmed", "secondary", "unconfirmed")
+    out.print(f"{'lawmaker (folder)':<58} {'total':>5} {'conf':>5} {'sec':>5} {'unconf':>6}  last checked")
+    hand = {lv: 0 for lv in levels}
+    for row in rows:
+        last = latest_check(row)
+        out.print(f"{escape(row.folder):<58} {row.total:>5} " + " ".join(f"{row.levels[lv]:>5}" for lv in levels[:2])
+                  + f" {row.levels['unconfirmed']:>6}  {last or '-'}")
+        if row.folder != GENERATED:
+            for lv in levels:
+                hand[lv] += row.levels[lv]
+        if checks:
+            for (on, what, url), n in sorted(row.checked.items(), key=lambda kv: (kv[0][0], kv[0][2]), reverse=True):
+                out.print(f"    {on} {what:<7} {n:>3} provision(s)  {escape(url)}", soft_wrap=True)
+        if unconfirmed and row.unconfirmed_ids:
+            out.print("    unconfirmed: " + ", ".join(row.unconfirmed_ids), soft_wrap=True)
+    none_found = none_found_index(engine.corpus)
+    if none_found:
+        out.print("[bold]Checked, no law of its own found[/bold]")
+        for ocd_id, nf in sorted(none_found.items()):
+            out.print(f"    {ocd_id}  checked {nf.on}: {escape(nf.searched)}", soft_wrap=True)
+    total = sum(hand.values())
+    if total:
+        out.print(f"{'hand-written total':<58} {total:>5} " + " ".join(f"{hand[lv]:>5}" for lv in levels[:2])
+                  + f" {hand['unconfirmed']:>6}  (" + ", ".join(f"{lv} {hand[lv] / total:.0%}" for lv in levels) + ")")
 
 
 @app.command()
