@@ -216,6 +216,25 @@ def report(year: int = typer.Option(..., "--year", min=2000, max=2100, help="Cal
         err.print(f"wrote {escape(str(out_path))}")
 
 
+@ledger_app.command("reports")
+def list_reports() -> None:
+    """List the statutory reports (``rules/**/*.report.yaml``) and check them against
+    the corpus: every provision they name must exist. Exit 1 on a problem."""
+    from .cli import _engine
+    from .ledger import reports
+
+    try:
+        found = reports.load_reports()
+    except ValueError as exc:
+        _fail(exc)
+    for rep in found.values():
+        out.print(f"{rep.id}\t{escape(rep.cite)}\t{rep.confidence}\trules/{escape(rep.file)}")
+    problems = reports.lint_reports(_engine().corpus, found)
+    for problem in problems:
+        err.print(f"[red]{escape(problem)}[/red]")
+    raise typer.Exit(1 if problems else 0)
+
+
 @ledger_app.command("export")
 def export(fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
            out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
