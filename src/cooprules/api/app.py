@@ -62,6 +62,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
             logger.addHandler(handler)
     errors.install(app)
     app.include_router(router)
+    from ..ledger.routes import install as install_ledger; install_ledger(app, web=web)  # noqa: E702 (request ledger)
     app.add_middleware(FastDecisions)
     if web:
         from ..web import install as install_web
