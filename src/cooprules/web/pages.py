@@ -138,7 +138,6 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
         except KeyError:
             return f"/v1/provisions/{provision_id}"
 
-<<<<<<< HEAD
     missing = next((m for m in decision.depends_on if m.fact == fact), None)
     unless = []
     for sentence, item in exceptions(decision, lang):
@@ -155,7 +154,7 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
                 presumed=presumed_lines(decision, lang, _, papers_named=bool(forms.to_request(state).get("attachments"))),
                 counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
                                                                                     "lang": lang}),
-                **ctx)
+                request=request, **ctx)
 
 
 def _answer_again(state: dict[str, str], fact: str, value: str, lang: str) -> str | None:
@@ -167,10 +166,6 @@ def _answer_again(state: dict[str, str], fact: str, value: str, lang: str) -> st
     if fact == "attachments" and state.get("attachments"):
         param = ",".join(dict.fromkeys([*state["attachments"].split(","), param]))
     return url("/ask", {**state, fact: param, "lang": lang})
-=======
-    return page("answer.html", lang, decision=decision, plain=summary(decision, lang, _), fact=fact,
-                fact_values=_fact_values(fact, decision), source_of=source_of, request=request, **ctx)
->>>>>>> ec42987ea01025ef23c3c0cb72e3b1ee86150a37
 
 
 def _fact_values(fact: str | None, decision) -> list[str]:
