@@ -60,3 +60,15 @@ def test_local_folders_need_no_sessions():
 def test_schema_rejects_bad_entries(bad):
     with pytest.raises(ValidationError):
         _folder([{**_entry(2025), **bad}])
+
+
+def test_coverage_cli_lists_sessions():
+    from typer.testing import CliRunner
+
+    from cooprules.cli import app
+
+    result = CliRunner().invoke(app, ["coverage", "--sessions"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "Legislative sessions checked" in result.output
+    line = next(l for l in result.output.splitlines() if "state:tx  2025:" in l)
+    assert "checked 2026-12-05" in line and "SB 8" in line
