@@ -308,11 +308,14 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 @app.command()
 def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
-             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker.")) -> None:
+             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker."),
+             sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found).")) -> None:
     """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
     the date of the latest check; the governments checked and found to have no law of
     their own; totals for the hand-written corpus. ``--checks`` lists each check
-    (date, text/summary/report, URL, number of provisions resting on it)."""
+    (date, text/summary/report, URL, number of provisions resting on it);
+    ``--sessions`` lists each state's ``sessions_checked`` (year, day checked, what was
+    found)."""
     from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
 
     engine = _engine()
@@ -332,6 +335,11 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
                 out.print(f"    {on} {what:<7} {n:>3} provision(s)  {escape(url)}", soft_wrap=True)
         if unconfirmed and row.unconfirmed_ids:
             out.print("    unconfirmed: " + ", ".join(row.unconfirmed_ids), soft_wrap=True)
+    if sessions:
+        out.print("[bold]Legislative sessions checked[/bold]")
+        for ocd_id, folder in sorted(engine.corpus.folders.items()):
+            for sc in sorted(folder.sessions_checked, key=lambda x: x.session):
+                out.print(f"    {ocd_id}  {sc.session}: checked {sc.on}; found: {escape(sc.found)}", soft_wrap=True)
     none_found = none_found_index(engine.corpus)
     if none_found:
         out.print("[bold]Checked, no law of its own found[/bold]")
