@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import render
-from .errors import FieldError, RequestError, did_you_mean
+from .errors import FieldError, RequestError, did_you_mean, iso_day
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
@@ -217,7 +217,7 @@ def _parse_date(text: str | None, flag: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         err.print(f"[red]{flag}: '{text}' is not a date; write YYYY-MM-DD[/red]")
         raise typer.Exit(2)

@@ -1,0 +1,85 @@
+"""Engine work off the event loop, and a bound on "did you mean" work.
+
+* :func:`run` runs engine calls in worker threads, at most :data:`THREADS` at once for
+  single requests and :data:`BATCH_THREADS` for batches (separate limiters, so batches
+  never take every thread from single requests), leaving the event loop free to read
+  and answer other connections.
+* "Did you mean" for an unknown jurisdiction is the costly part of an invalid request.
+  :func:`install_suggestion_budget` wraps the registry's ``suggest`` so that, within an
+  HTTP request, at most :data:`PER_REQUEST` suggestions are computed for one request
+  and :data:`PER_BATCH` for a whole batch, never for text longer than
+  :data:`MAX_SUGGEST_LENGTH`, and at most :data:`GLOBAL_RATE` a second across the
+  process (bursts of :data:`GLOBAL_BURST`). Past the budget the answer is the same
+  precise error without ``did_you_mean``. Outside HTTP requests (CLI, Python) nothing
+  is capped.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from typing import Any, Callable, TypeVar
+
+import anyio
+import anyio.to_thread
+
+#: Worker threads for single decisions.
+THREADS = 8
+#: Worker threads for batches.
+BATCH_THREADS = 2
+#: Suggestions computed for one request.
+PER_REQUEST = 1
+#: Suggestions computed for one batch (the other unknown ids get no "did you mean").
+PER_BATCH = 3
+#: Longest text a suggestion is computed for (characters); real OCD-IDs are shorter.
+MAX_SUGGEST_LENGTH = 200
+#: Suggestions per second across the process, and the burst above it.
+GLOBAL_RATE, GLOBAL_BURST = 20.0, 40.0
+
+T = TypeVar("T")
+
+_allowance: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("cooprules_suggestions", default=None)
+_limiters: dict[str, anyio.CapacityLimiter] = {}
+
+
+def _limiter(kind: str) -> anyio.CapacityLimiter:
+    found = _limiters.get(kind)
+    if found is None:
+        found = _limiters[kind] = anyio.CapacityLimiter(BATCH_THREADS if kind == "batch" else THREADS)
+    return found
+
+
+async def run(kind: str, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` in a worker thread (``kind`` ``"single"`` or ``"batch"`` picks the
+    limiter), with a suggestion allowance of :data:`PER_REQUEST` or :data:`PER_BATCH`
+    for the call. Returns what ``fn`` returns; raises what it raises."""
+    allow(PER_BATCH if kind == "batch" else PER_REQUEST)
+    return await anyio.to_thread.run_sync(fn, *args, limiter=_limiter(kind))
+
+
+def allow(count: int) -> None:
+    """Let the current context (an HTTP request) compute ``count`` more suggestions."""
+    _allowance.set([count])
+
+
+def install_suggestion_budget(registry: Any, rate: float = GLOBAL_RATE, burst: float = GLOBAL_BURST) -> None:
+    """Wrap ``registry.suggest`` (once) with the budget above. A registry without
+    ``suggest`` is left as it is."""
+    from .guard import TokenBucket
+
+    original = getattr(registry, "suggest", None)
+    if original is None or getattr(original, "_budgeted", False):
+        return
+    bucket = TokenBucket(rate, burst, max_keys=1)
+
+    @functools.wraps(original)
+    def suggest(text: object, *args: Any, **kwargs: Any) -> list[str]:
+        left = _allowance.get()
+        if left is not None:  # inside an HTTP request: spend the allowance
+            if left[0] <= 0 or (isinstance(text, str) and len(text) > MAX_SUGGEST_LENGTH) or bucket.take("all"):
+                return []
+            left[0] -= 1
+        return original(text, *args, **kwargs)
+
+    suggest._budgeted = True  # type: ignore[attr-defined]
+    registry.suggest = suggest
