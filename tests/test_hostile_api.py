@@ -64,10 +64,16 @@ def test_non_json_numbers_are_refused_and_never_echoed(client, number):
     text = json.dumps(REQ).replace('"hours_held_past_release": 0', f'"hours_held_past_release": {number}')
     single = client.post("/v1/decisions", content=text, headers=JSON)
     assert single.status_code == 422
+    field = single.json()["errors"][0]["field"]
+    assert field == ("request" if number.startswith("1") else "context.hours_held_past_release")
     _strict(single.text)
-    batch = client.post("/v1/decisions/batch", content='{"requests": [%s]}' % text, headers=JSON)
-    assert batch.status_code == 422
+    batch = client.post("/v1/decisions/batch", content='{"requests": [%s, %s]}' % (text, json.dumps(REQ)), headers=JSON)
     _strict(batch.text)
+    if number.startswith("1"):  # the body is not JSON Python can read: the whole batch is refused
+        assert batch.status_code == 422
+    else:  # the one request is refused, the other answered
+        results = batch.json()["results"]
+        assert results[0]["error"]["errors"][0]["field"] == field and results[1]["decision"]["outcome"]
     as_of = client.post("/v1/decisions/batch", content='{"requests": [], "as_of": %s}' % number, headers=JSON)
     assert as_of.status_code == 422
     _strict(as_of.text)

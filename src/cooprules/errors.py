@@ -39,17 +39,25 @@ def iso_day(text: str) -> dt.date:
         raise ValueError(f"{text!r} is not a date ({exc}); write it as YYYY-MM-DD") from None
 
 
-def _no_constant(name: str) -> Any:
-    """``json.loads`` hook: NaN, Infinity and -Infinity are not JSON (RFC 8259)."""
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def loads_strict(text: str | bytes) -> Any:
-    """``json.loads`` refusing ``NaN``/``Infinity``/``-Infinity`` (not JSON, and they
-    would be echoed back as invalid JSON). Raises ValueError (including
-    :class:`json.JSONDecodeError`, :class:`UnicodeDecodeError` and the error of an
-    integer longer than Python's digit limit) or RecursionError."""
-    return json.loads(text, parse_constant=_no_constant)
+def non_finite(value: Any, path: str = "", depth: int = 0) -> str | None:
+    """The dotted path of the first NaN or infinite float in ``value`` (dicts and
+    lists, at most 64 deep), else None. ``NaN``/``Infinity`` are not JSON numbers
+    (RFC 8259) and no fact takes them."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path or "request")
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = non_finite(item, f"{path}.{key}" if path else str(key), depth + 1)
+        if found:
+            return found
+    return None
 
 
 def _json_safe(value: Any) -> Any:
@@ -273,8 +281,8 @@ def parse_request(data: Any) -> "Request":
     Returns: :class:`cooprules.vocabulary.Request`.
     Raises: :class:`RequestError` (only) naming each bad field, the value given and the
     allowed values; oversized input (over ``MAX_REQUEST_BYTES`` of JSON), malformed
-    JSON, ``NaN``/``Infinity`` and integers past Python's digit limit are request
-    errors too.
+    JSON, ``NaN``/``Infinity`` (refused in every field, never echoed as such) and
+    integers past Python's digit limit are request errors too.
     """
     from .vocabulary import Request
 
@@ -285,15 +293,15 @@ def parse_request(data: Any) -> "Request":
         if size > MAX_REQUEST_BYTES:
             raise RequestError([FieldError("request", f"request is {size} bytes; the limit is {MAX_REQUEST_BYTES}")])
         try:
-            data = loads_strict(data)
+            data = json.loads(data)
         except RecursionError:
             raise RequestError([FieldError("request", "JSON nested too deeply")]) from None
-        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, NaN, an integer past the digit limit
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer past the digit limit
             raise RequestError([FieldError("request", f"not valid JSON: {exc}")]) from None
     if not isinstance(data, dict):
         raise RequestError([FieldError("request", f"a request is a JSON object, not {type(data).__name__}")])
     try:
-        return Request.model_validate(data)
+        request = Request.model_validate(data)
     except ValidationError as exc:
         try:
             problem = explain_validation_error(Request, exc)
@@ -305,3 +313,7 @@ def parse_request(data: Any) -> "Request":
         raise RequestError([FieldError("request", "request nested too deeply")]) from None
     except (ValueError, TypeError, OverflowError) as exc:  # a validator's own failure: still the request's fault
         raise RequestError([FieldError("request", f"invalid request: {type(exc).__name__}: {str(exc)[:200]}")]) from None
+    where = non_finite(data)
+    if where:  # a field that took the float did not bound it: NaN and Infinity are still no facts
+        raise RequestError([FieldError(where, "NaN and Infinity are not numbers a request may give")])
+    return request

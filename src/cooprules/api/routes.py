@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError, iso_day, loads_strict
+from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError, iso_day
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
@@ -114,7 +114,7 @@ async def decide_many(request: Request) -> Response:
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
     try:
-        data = loads_strict(body)
+        data = json.loads(body)
     except (ValueError, RecursionError) as exc:
         return error_response(422, "request", f"not valid JSON: {exc}")
     if not isinstance(data, dict) or not isinstance(data.get("requests"), list):

@@ -7,12 +7,13 @@ errors rather than a 500: nothing a client sends may give a 500.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import FieldError, RequestError, loads_strict
+from ..errors import FieldError, RequestError
 from ..vocabulary import Request
 
 log = logging.getLogger("cooprules.api")
@@ -22,7 +23,7 @@ def plain_errors(raw: Any) -> RequestError | None:
     """A RequestError from pydantic's errors for ``raw`` (dict, JSON text or bytes),
     or None when ``raw`` is a valid request."""
     try:
-        data = loads_strict(raw) if isinstance(raw, (str, bytes)) else raw
+        data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
     except (ValueError, RecursionError) as exc:
         return RequestError([FieldError("request", f"not valid JSON: {exc}")])
     if not isinstance(data, dict):
