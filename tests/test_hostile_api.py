@@ -302,3 +302,12 @@ def test_kept_alive_connection_still_works_within_the_deadline(server):
             s.sendall(b"GET /v1/health HTTP/1.1\r\nhost: x\r\n\r\n")
             assert s.recv(65536).startswith(b"HTTP/1.1 200")
             time.sleep(0.3)  # idle less than the keep-alive, twice less than the header deadline
+
+
+def test_suggestion_time_budget_closes_and_reopens():
+    budget = work.TimeBudget(share=1.0, burst=0.05)
+    assert budget.open()
+    budget.spend(0.5)  # one slow suggestion overdraws the budget
+    assert not budget.open()
+    time.sleep(0.5)
+    assert budget.open()

@@ -8,16 +8,19 @@
   :func:`install_suggestion_budget` wraps the registry's ``suggest`` so that, within an
   HTTP request, at most :data:`PER_REQUEST` suggestions are computed for one request
   and :data:`PER_BATCH` for a whole batch, never for text longer than
-  :data:`MAX_SUGGEST_LENGTH`, and at most :data:`GLOBAL_RATE` a second across the
-  process (bursts of :data:`GLOBAL_BURST`). Past the budget the answer is the same
-  precise error without ``did_you_mean``. Outside HTTP requests (CLI, Python) nothing
-  is capped.
+  :data:`MAX_SUGGEST_LENGTH`, and for no more than :data:`GLOBAL_SHARE` of a second of
+  work per second across the process (a budget of time, not of calls, so it holds
+  whatever one suggestion costs; bursts up to :data:`GLOBAL_BURST` seconds). Past the
+  budget the answer is the same precise error without ``did_you_mean``. Outside HTTP
+  requests (CLI, Python) nothing is capped.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import threading
+import time
 from typing import Any, Callable, TypeVar
 
 import anyio
@@ -33,8 +36,8 @@ PER_REQUEST = 1
 PER_BATCH = 3
 #: Longest text a suggestion is computed for (characters); real OCD-IDs are shorter.
 MAX_SUGGEST_LENGTH = 200
-#: Suggestions per second across the process, and the burst above it.
-GLOBAL_RATE, GLOBAL_BURST = 20.0, 40.0
+#: Seconds of suggestion work per second across the process, and the most saved up.
+GLOBAL_SHARE, GLOBAL_BURST = 0.05, 0.5
 
 T = TypeVar("T")
 
@@ -62,24 +65,55 @@ def allow(count: int) -> None:
     _allowance.set([count])
 
 
-def install_suggestion_budget(registry: Any, rate: float = GLOBAL_RATE, burst: float = GLOBAL_BURST) -> None:
+class TimeBudget:
+    """Seconds of work allowed: ``share`` seconds per second of wall time, at most
+    ``burst`` saved up. Thread-safe. :meth:`open` says whether work may start;
+    :meth:`spend` charges what it took (the balance may go below zero: later work
+    then waits until it is paid back)."""
+
+    def __init__(self, share: float, burst: float):
+        self.share, self.burst = share, burst
+        self._balance, self._at = burst, time.monotonic()
+        self._lock = threading.Lock()
+
+    def _refill(self, now: float) -> None:
+        self._balance = min(self.burst, self._balance + (now - self._at) * self.share)
+        self._at = now
+
+    def open(self) -> bool:
+        """Whether the balance is positive now."""
+        with self._lock:
+            self._refill(time.monotonic())
+            return self._balance > 0
+
+    def spend(self, seconds: float) -> None:
+        """Charge ``seconds`` of work."""
+        with self._lock:
+            self._refill(time.monotonic())
+            self._balance -= seconds
+
+
+def install_suggestion_budget(registry: Any, share: float = GLOBAL_SHARE, burst: float = GLOBAL_BURST) -> None:
     """Wrap ``registry.suggest`` (once) with the budget above. A registry without
     ``suggest`` is left as it is."""
-    from .guard import TokenBucket
-
     original = getattr(registry, "suggest", None)
     if original is None or getattr(original, "_budgeted", False):
         return
-    bucket = TokenBucket(rate, burst, max_keys=1)
+    budget = TimeBudget(share, burst)
 
     @functools.wraps(original)
     def suggest(text: object, *args: Any, **kwargs: Any) -> list[str]:
         left = _allowance.get()
-        if left is not None:  # inside an HTTP request: spend the allowance
-            if left[0] <= 0 or (isinstance(text, str) and len(text) > MAX_SUGGEST_LENGTH) or bucket.take("all"):
-                return []
-            left[0] -= 1
-        return original(text, *args, **kwargs)
+        if left is None:  # not in an HTTP request: no cap
+            return original(text, *args, **kwargs)
+        if left[0] <= 0 or (isinstance(text, str) and len(text) > MAX_SUGGEST_LENGTH) or not budget.open():
+            return []
+        left[0] -= 1
+        started = time.perf_counter()
+        try:
+            return original(text, *args, **kwargs)
+        finally:
+            budget.spend(time.perf_counter() - started)
 
     suggest._budgeted = True  # type: ignore[attr-defined]
     registry.suggest = suggest
