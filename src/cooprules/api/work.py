@@ -93,13 +93,22 @@ class TimeBudget:
             self._balance -= seconds
 
 
-def install_suggestion_budget(registry: Any, share: float = GLOBAL_SHARE, burst: float = GLOBAL_BURST) -> None:
-    """Wrap ``registry.suggest`` (once) with the budget above. A registry without
-    ``suggest`` is left as it is."""
+def install_suggestion_budget(registry: Any, share: float | None = None, burst: float = GLOBAL_BURST) -> None:
+    """Wrap ``registry.suggest`` (once) with the budget above. ``share`` defaults to
+    ``COOPRULES_SUGGEST_SHARE`` (seconds per second; 0: no suggestions in HTTP
+    answers), else :data:`GLOBAL_SHARE`. A registry without ``suggest`` is left as it
+    is."""
+    import os
+
     original = getattr(registry, "suggest", None)
     if original is None or getattr(original, "_budgeted", False):
         return
-    budget = TimeBudget(share, burst)
+    if share is None:
+        try:
+            share = max(0.0, float(os.environ.get("COOPRULES_SUGGEST_SHARE", GLOBAL_SHARE)))
+        except ValueError:
+            share = GLOBAL_SHARE
+    budget = TimeBudget(share, burst if share else 0.0)
 
     @functools.wraps(original)
     def suggest(text: object, *args: Any, **kwargs: Any) -> list[str]:
