@@ -107,7 +107,7 @@ def test_cli_history_report(tmp_path):
 
 
 def test_bad_records_file(tmp_path):
-    with pytest.raises(HistoryError, match="no such file"):
+    with pytest.raises(HistoryError, match="no such regular file"):
         read_records(str(tmp_path / "missing.csv"))
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
@@ -124,3 +124,31 @@ def test_full_fy2015_file(engine):
     assert history.match_rate > 0.6
     states = {r["state"]: r for r in history.by_state().iter_rows(named=True)}
     assert states["CALIFORNIA"]["declined"] > 1000 and states["TEXAS"]["booked"] > 1000
+
+
+def test_default_is_the_shipped_sample(tmp_path):
+    """A fresh clone has no ../shared: with no FILE the command reads the sample shipped
+    in the package (2,000 records) and writes its report."""
+    res = runner.invoke(app, ["history", "detainers", "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert "2,000 records" in res.output
+    assert (tmp_path / "r.html").stat().st_size > 1000
+
+
+def test_records_from_a_url_and_gzip(tmp_path):
+    """FILE may be an http(s) URL (served here on loopback) of a plain or gzipped CSV."""
+    import gzip
+    import http.server
+    import threading
+
+    (tmp_path / "r.csv.gz").write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/r.csv.gz"
+        assert read_records(url).height == read_records(str(SAMPLE)).height
+        with pytest.raises(HistoryError, match="cannot fetch"):
+            read_records(url.replace("r.csv.gz", "absent.csv"))
+    finally:
+        server.shutdown()

@@ -253,7 +253,8 @@ history_app = typer.Typer(no_args_is_help=True, help="Law against practice on hi
 
 @history_app.command("detainers")
 def history_detainers(
-    file: Optional[str] = typer.Argument(None, help="ICE detainer records CSV (default: the FY2015 file in ../shared)."),
+    file: Optional[str] = typer.Argument(None, help="ICE detainer records: a CSV (or .csv.gz) path or http(s) URL "
+                                         "(default: the shipped 2,000-record FY2015 sample)."),
     save: str = typer.Option(..., "--out", help="report.html or records.parquet."),
 ) -> None:
     """Answer every ICE detainer record under the law of its date for the government

@@ -122,6 +122,53 @@ class Instrument(Word):
     none = "none"
 
 
+#: ICE's form numbers, accepted wherever an instrument word is (they are printed on the
+#: paper a user holds). I-247A (since 2017-04-02) and I-247D (2015-2017) ask for a hold;
+#: I-247N for notice of release; I-247X for a transfer; I-200 is the administrative
+#: arrest warrant (8 C.F.R. 236.1(b)), I-205 the warrant of removal (8 C.F.R. 241.2).
+#: I-203 (Order to Detain or Release Alien) is an administrative custody order with no
+#: word of its own: taken as an administrative arrest warrant, as Washington's RCW
+#: 43.17.420 and Colorado's C.R.S. 24-76.6-101 define civil immigration warrants.
+FORM_NUMBERS: dict[str, Instrument] = {
+    "I-247A": Instrument.detainer_request,
+    "I-247D": Instrument.detainer_request,
+    "I-247N": Instrument.notification_request,
+    "I-247X": Instrument.transfer_request,
+    "I-200": Instrument.administrative_warrant_arrest,
+    "I-205": Instrument.administrative_warrant_removal,
+    "I-203": Instrument.administrative_warrant_arrest,
+}
+_FORM_KEYS = {k.replace("-", ""): v for k, v in FORM_NUMBERS.items()}
+#: The form number named next to each instrument word in answers (the current form).
+FORM_OF: dict[Instrument, str] = {
+    Instrument.detainer_request: "I-247A", Instrument.notification_request: "I-247N",
+    Instrument.transfer_request: "I-247X", Instrument.administrative_warrant_arrest: "I-200",
+    Instrument.administrative_warrant_removal: "I-205",
+}
+
+
+def instrument_word(value: object) -> object:
+    """``value`` with an ICE form number (``I-247A``, ``i247a``, ``Form I-200``) turned
+    into its vocabulary word (:data:`FORM_NUMBERS`); anything else is returned as is,
+    for the enum to accept or refuse with the allowed words."""
+    if isinstance(value, str):
+        key = value.strip().upper().removeprefix("FORM").strip().replace("-", "").replace(" ", "")
+        found = _FORM_KEYS.get(key)
+        if found is not None:
+            return found
+    return value
+
+
+def instrument_label(word: "Instrument | str") -> str:
+    """``detainer_request (I-247A)``: the word with its form number, where it has one."""
+    inst = Instrument(word)
+    form = FORM_OF.get(inst)
+    return f"{inst.value} ({form})" if form else inst.value
+
+
+InstrumentWord = Annotated[Instrument, BeforeValidator(instrument_word)]
+
+
 class Role(Word):
     """The person's relation to the responding office."""
 
@@ -296,8 +343,8 @@ class Request(_Closed):
     requester: Requester
     action: Action
     info_type: InfoType | None = None
-    instrument: Instrument
-    attachments: Annotated[list[Instrument], Field(max_length=MAX_ATTACHMENTS)] | None = None
+    instrument: InstrumentWord
+    attachments: Annotated[list[InstrumentWord], Field(max_length=MAX_ATTACHMENTS)] | None = None
     subject: Subject = Subject()
     context: Context = Context()
     #: False asks for counsel's full analysis: no presumed values, every fact not given

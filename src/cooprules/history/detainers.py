@@ -15,6 +15,9 @@ from ICE's list for that date.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +25,13 @@ import polars as pl
 
 from .facilities import FacilityMatcher
 
-#: Default location of the full FY2015 file, relative to the working directory.
-DEFAULT_FILE = "../shared/data/detainers/ice_foia_15-87693_detainers_fy2015ytd.csv"
+#: The shipped sample: 2,000 records drawn at random (seed 20151) from ICE's FY2015 file
+#: (FOIA 15-87693); ``data/README.md`` says where the full 79,053-record file comes from.
+DEFAULT_FILE = str(Path(__file__).parent / "data" / "ice_detainers_fy2015_sample.csv.gz")
+#: The most bytes read from a records file or URL (the full FY2015 file is 9.7 MB).
+MAX_BYTES = 512 * 1024 * 1024
+#: Seconds allowed for a URL to answer.
+URL_TIMEOUT = 60
 COLUMNS = ["prepare_date", "detainer_type", "detainer_detention_facility", "state", "city", "detainer_lift_reason"]
 
 
@@ -31,13 +39,43 @@ class HistoryError(ValueError):
     """An unreadable or malformed records file; names the argument and the columns."""
 
 
-def read_records(path: str) -> pl.DataFrame:
-    """The records at ``path`` (CSV with :data:`COLUMNS`, all read as text). Raises
-    :class:`HistoryError` naming ``FILE`` for a missing file or missing columns."""
-    if not Path(path).is_file():
-        raise HistoryError(f"FILE: cannot read '{path}': no such file (the FY2015 records are at {DEFAULT_FILE})")
+def _read_bytes(path: str) -> bytes:
+    """The bytes at ``path`` (a regular file, or an http(s) URL), at most
+    :data:`MAX_BYTES`, gunzipped when gzip. Raises :class:`HistoryError` naming ``FILE``."""
+    if path.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(path, timeout=URL_TIMEOUT) as resp:  # noqa: S310 - http(s) only
+                data = resp.read(MAX_BYTES + 1)
+        except Exception as exc:  # network errors of every kind: say which URL
+            raise HistoryError(f"FILE: cannot fetch '{path}': {exc}") from None
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise HistoryError(f"FILE: cannot read '{path}': no such regular file (leave FILE out for the shipped "
+                               f"FY2015 sample, {DEFAULT_FILE})")
+        with open(file, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise HistoryError(f"FILE: '{path}' is larger than {MAX_BYTES // 2**20} MB")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise HistoryError(f"FILE: '{path}' is not a readable gzip file: {exc}") from None
+        if len(data) > MAX_BYTES:
+            raise HistoryError(f"FILE: '{path}' unpacks to more than {MAX_BYTES // 2**20} MB")
+    return data
+
+
+def read_records(path: str = DEFAULT_FILE) -> pl.DataFrame:
+    """The records at ``path`` (a CSV, optionally gzipped, with :data:`COLUMNS`, all
+    read as text; a file path or an http(s) URL; default: the shipped sample). Raises
+    :class:`HistoryError` naming ``FILE`` for a missing or oversized file, an
+    unreachable URL or missing columns."""
+    data = _read_bytes(path)
     try:
-        df = pl.read_csv(path, infer_schema=False)
+        df = pl.read_csv(io.BytesIO(data), infer_schema=False)
     except Exception as exc:
         raise HistoryError(f"FILE: cannot read '{path}' as CSV: {exc}") from None
     missing = [c for c in COLUMNS if c not in df.columns]
