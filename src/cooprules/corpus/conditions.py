@@ -107,16 +107,16 @@ class Condition:
             result = self.program.execute(ctx)
         except KeyError:
             return None
-        except BaseException as exc:  # pyo3's PanicException: a defect of the condition, not of the caller
-            if isinstance(exc, Exception) or type(exc).__name__ != "PanicException":
-                raise
-            raise ConditionError(f"condition {self.source!r} failed: {str(exc)[:200]}") from None
         except Exception as exc:  # the binding raises plain errors for missing keys too
             text = str(exc)
             if ("No such key" in text or "no such key" in text or "Undeclared reference" in text
                     or "Undefined variable" in text):
                 return None
             raise ConditionError(f"condition {self.source!r} failed: {exc}") from exc
+        except BaseException as exc:  # pyo3's PanicException: a defect of the condition, not of the caller
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise ConditionError(f"condition {self.source!r} failed: {str(exc)[:200]}") from None
         if not isinstance(result, bool):
             raise ConditionError(f"condition {self.source!r} gave {result!r}, not true or false")
         return result
