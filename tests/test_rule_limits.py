@@ -144,3 +144,22 @@ def test_yaml_nested_50000_deep(tmp_path):
     flow.write_text("a: " + "[" * 50_000 + "]" * 50_000)
     with pytest.raises(CorpusError, match="flow.yaml"):
         read_yaml_file(flow)
+
+
+def test_cel_panic_while_evaluating_is_a_condition_error_and_missing_facts_stay_unknown():
+    import cel
+
+    from cooprules.corpus.conditions import Condition
+
+    class PanicException(BaseException):
+        pass
+
+    class Panics:
+        def execute(self, ctx):
+            raise PanicException("boom")
+
+    broken = Condition("x", Panics(), frozenset(), frozenset(), frozenset())
+    with pytest.raises(ConditionError, match="boom"):
+        broken.evaluate(cel.Context())
+    missing = compile_condition("'judicial_warrant' in attachments")
+    assert missing.evaluate(cel.Context()) is None
