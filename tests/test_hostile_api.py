@@ -311,3 +311,23 @@ def test_suggestion_time_budget_closes_and_reopens():
     assert not budget.open()
     time.sleep(0.5)
     assert budget.open()
+
+
+def test_suggestions_in_a_worker_process_with_a_deadline():
+    """What `serve` uses: the fuzzy matching runs in another process (it holds the
+    interpreter lock for tens of milliseconds at a time), answers within the deadline
+    or not at all, and one text at a time."""
+    remote = work.SuggestionProcess(deadline=30)
+    remote.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not remote._busy.done():  # the worker loads the registry
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert remote.suggest("ocd-division/country:us/state:ca/county:san_deigo")[0] == SAN_DIEGO
+        remote.deadline = 0.0001
+        assert remote.suggest("ocd-division/country:us/state:tx/place:nowhere_at_all") == []  # late: none
+        assert not remote._busy.done()  # still matching the late text (a fuzzy search takes ~0.1 s)
+        assert remote.suggest("ocd-division/country:us/state:ca/county:san_deigo") == []  # busy: none, at once
+    finally:
+        remote._pool.shutdown(wait=True, cancel_futures=True)

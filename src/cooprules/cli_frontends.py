@@ -37,6 +37,7 @@ def register(app: typer.Typer) -> None:
         os.environ["COOPRULES_WEB"] = "0" if no_web else "1"
         os.environ["COOPRULES_RATE_LIMIT"] = str(rate_limit)
         os.environ["COOPRULES_RATE_BURST"] = str(rate_burst)
+        os.environ.setdefault("COOPRULES_SUGGEST_PROCESS", "1")  # "did you mean" off the server's interpreter
         run_server(host, port, workers, log_requests, header_timeout, body_timeout)
 
     @app.command()

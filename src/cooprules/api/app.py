@@ -91,6 +91,11 @@ def app_from_env() -> FastAPI:
     its worker processes. Raises ValueError for a rate that is not a number >= 0."""
     import os
 
+    import sys
+
+    # engine work runs in worker threads: hand the interpreter lock back to the event
+    # loop after 1 ms instead of 5, so that reading and answering stay prompt
+    sys.setswitchinterval(0.001)
     rate = _number_env("COOPRULES_RATE_LIMIT", DEFAULT_RATE)
     burst = _number_env("COOPRULES_RATE_BURST", DEFAULT_BURST)
     return create_app(log_requests=os.environ.get("COOPRULES_LOG_REQUESTS") == "1",

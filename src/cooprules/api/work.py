@@ -13,6 +13,11 @@
   whatever one suggestion costs; bursts up to :data:`GLOBAL_BURST` seconds). Past the
   budget the answer is the same precise error without ``did_you_mean``. Outside HTTP
   requests (CLI, Python) nothing is capped.
+* Under ``cooprules serve`` (``COOPRULES_SUGGEST_PROCESS=1``) the suggestions of HTTP
+  answers are computed in a separate worker process (:class:`SuggestionProcess`) and
+  waited for at most :data:`SUGGEST_DEADLINE` seconds: the fuzzy matching holds the
+  interpreter lock for tens of milliseconds at a time, which in-process would delay
+  every other request of the server.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ PER_BATCH = 3
 MAX_SUGGEST_LENGTH = 200
 #: Seconds of suggestion work per second across the process, and the most saved up.
 GLOBAL_SHARE, GLOBAL_BURST = 0.05, 0.5
+
+#: Seconds an HTTP answer waits for a suggestion computed in the worker process.
+SUGGEST_DEADLINE = 0.3
 
 T = TypeVar("T")
 
@@ -93,16 +101,81 @@ class TimeBudget:
             self._balance -= seconds
 
 
-def install_suggestion_budget(registry: Any, share: float | None = None, burst: float = GLOBAL_BURST) -> None:
+_worker_registry: Any = None
+
+
+def _worker_init() -> None:
+    global _worker_registry
+    from ..jurisdictions import load_registry
+
+    _worker_registry = load_registry()
+
+
+def _worker_suggest(text: object, n: int) -> list[str]:
+    return list(_worker_registry.suggest(text, n))
+
+
+class SuggestionProcess:
+    """The shipped registry's ``suggest`` in one spawned worker process, with a
+    deadline. :meth:`suggest` returns ``[]`` when the worker is still busy with an
+    earlier text, is starting, has failed, or misses :data:`SUGGEST_DEADLINE` (never
+    raises); a failed worker is replaced on the next call."""
+
+    def __init__(self, deadline: float = SUGGEST_DEADLINE):
+        self.deadline = deadline
+        self._pool: Any = None
+        self._busy: Any = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the worker (it loads the registry) without waiting for it."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_worker_init)
+                self._busy = self._pool.submit(_worker_suggest, "", 1)  # warm: the registry loads
+
+    def suggest(self, text: object, n: int = 5) -> list[str]:
+        """Up to ``n`` suggestions for ``text``, or ``[]`` (class doc)."""
+        self.start()
+        with self._lock:
+            if self._busy is not None and not self._busy.done():
+                return []
+            try:
+                self._busy = future = self._pool.submit(_worker_suggest, text, n)
+            except Exception:  # noqa: BLE001 - a broken pool: replaced next time
+                self._pool = None
+                return []
+        try:
+            return future.result(timeout=self.deadline)
+        except Exception:  # noqa: BLE001 - late or failed: no suggestion this time
+            if future.done() and future.exception() is not None:
+                with self._lock:
+                    self._pool = None
+            return []
+
+
+def install_suggestion_budget(registry: Any, share: float | None = None, burst: float = GLOBAL_BURST,
+                              process: bool | None = None) -> None:
     """Wrap ``registry.suggest`` (once) with the budget above. ``share`` defaults to
     ``COOPRULES_SUGGEST_SHARE`` (seconds per second; 0: no suggestions in HTTP
-    answers), else :data:`GLOBAL_SHARE`. A registry without ``suggest`` is left as it
-    is."""
+    answers), else :data:`GLOBAL_SHARE`; ``process`` (default:
+    ``COOPRULES_SUGGEST_PROCESS=1``) computes HTTP answers' suggestions in a
+    :class:`SuggestionProcess` over the shipped registry. A registry without
+    ``suggest`` is left as it is."""
     import os
 
     original = getattr(registry, "suggest", None)
     if original is None or getattr(original, "_budgeted", False):
         return
+    if process is None:
+        process = os.environ.get("COOPRULES_SUGGEST_PROCESS") == "1"
+    remote = SuggestionProcess() if process else None
+    if remote is not None:
+        remote.start()
     if share is None:
         try:
             share = max(0.0, float(os.environ.get("COOPRULES_SUGGEST_SHARE", GLOBAL_SHARE)))
@@ -120,6 +193,8 @@ def install_suggestion_budget(registry: Any, share: float | None = None, burst: 
         left[0] -= 1
         started = time.perf_counter()
         try:
+            if remote is not None:
+                return remote.suggest(text, *args, **kwargs)
             return original(text, *args, **kwargs)
         finally:
             budget.spend(time.perf_counter() - started)
