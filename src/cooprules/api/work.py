@@ -105,9 +105,21 @@ _worker_registry: Any = None
 
 
 def _worker_init() -> None:
+    """Load the registry, and end this worker when the server that started it is gone
+    (however it ended: no orphaned worker is left behind)."""
+    import os
+
     global _worker_registry
     from ..jurisdictions import load_registry
 
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="cooprules-parent-watch").start()
     _worker_registry = load_registry()
 
 
