@@ -202,7 +202,8 @@ def test_provisions_validate(ags):
         assert str(p.source).startswith("https://www.ice.gov/")
         assert p.source_kind is SourceKind.agreement
         assert p.effect is Effect.permitted
-        assert p.confidence is Confidence.confirmed
+        assert p.confidence is Confidence.secondary  # the model templates (rules/us/287g-model-*.yaml)
+        assert p.checked is not None and p.checked.on <= D.today()
         assert p.cite.startswith("287(g) MOA, ")
         assert "2025-07-18" in p.notes
         compile_condition(p.when)  # CEL compiles and reads only vocabulary names

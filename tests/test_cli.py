@@ -296,6 +296,7 @@ document:
   effective_from: 2018-01-01
   binds: all
   confidence: confirmed
+  checked: {{url: "https://example.org/test-act", on: 2026-01-05, what: text}}
 provisions:
   - id: us-test-1
     cite: Test Act § 1

@@ -320,28 +320,40 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 
 @app.command()
-def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids.")) -> None:
-    """Per lawmaker: how many provisions are encoded and how many could not be checked
-    against their primary text (confidence: unconfirmed)."""
+def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
+             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker.")) -> None:
+    """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
+    the date of the latest check; the governments checked and found to have no law of
+    their own; totals for the hand-written corpus. ``--checks`` lists each check
+    (date, text/summary/report, URL, number of provisions resting on it)."""
+    from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
+
     engine = _engine()
-    rows: dict[str, list] = {}
-    for cp in engine.corpus.provisions.values():
-        p = cp.provision
-        if cp.file.startswith("(287(g) list)"):
-            p_folder = "287(g) agreements (ICE list)"
-        else:
-            p_folder = "rules/" + engine.corpus.folder_paths.get(p.jurisdiction, p.jurisdiction)
-        row = rows.setdefault(p_folder, [0, []])
-        row[0] += 1
-        if p.confidence.value == "unconfirmed":
-            row[1].append(p.id)
-    total = sum(r[0] for r in rows.values())
-    unchecked = sum(len(r[1]) for r in rows.values())
-    for folder, (count, ids) in sorted(rows.items()):
-        out.print(f"{folder:<62} {count:>5} provisions, {len(ids):>4} unconfirmed")
-        if unconfirmed and ids:
-            out.print("    " + ", ".join(ids), soft_wrap=True)
-    out.print(f"{'total':<62} {total:>5} provisions, {unchecked:>4} unconfirmed")
+    rows = coverage_rows(engine.corpus)
+    levels = ("confirmed", "secondary", "unconfirmed")
+    out.print(f"{'lawmaker (folder)':<58} {'total':>5} {'conf':>5} {'sec':>5} {'unconf':>6}  last checked")
+    hand = {lv: 0 for lv in levels}
+    for row in rows:
+        last = latest_check(row)
+        out.print(f"{escape(row.folder):<58} {row.total:>5} " + " ".join(f"{row.levels[lv]:>5}" for lv in levels[:2])
+                  + f" {row.levels['unconfirmed']:>6}  {last or '-'}")
+        if row.folder != GENERATED:
+            for lv in levels:
+                hand[lv] += row.levels[lv]
+        if checks:
+            for (on, what, url), n in sorted(row.checked.items(), key=lambda kv: (kv[0][0], kv[0][2]), reverse=True):
+                out.print(f"    {on} {what:<7} {n:>3} provision(s)  {escape(url)}", soft_wrap=True)
+        if unconfirmed and row.unconfirmed_ids:
+            out.print("    unconfirmed: " + ", ".join(row.unconfirmed_ids), soft_wrap=True)
+    none_found = none_found_index(engine.corpus)
+    if none_found:
+        out.print("[bold]Checked, no law of its own found[/bold]")
+        for ocd_id, nf in sorted(none_found.items()):
+            out.print(f"    {ocd_id}  checked {nf.on}: {escape(nf.searched)}", soft_wrap=True)
+    total = sum(hand.values())
+    if total:
+        out.print(f"{'hand-written total':<58} {total:>5} " + " ".join(f"{hand[lv]:>5}" for lv in levels[:2])
+                  + f" {hand['unconfirmed']:>6}  (" + ", ".join(f"{lv} {hand[lv] / total:.0%}" for lv in levels) + ")")
 
 
 @app.command()

@@ -26,8 +26,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ..corpus.schema import Confidence, Provision, SourceKind, Status
-from ..vocabulary import Action, Agreement287g, Effect, Entity
+from ..corpus.schema import Provision, SourceKind, Status
+from ..vocabulary import Agreement287g, Effect, Entity
 
 __all__ = [
     "DATA_FILE",
@@ -68,31 +68,19 @@ _RANK = {m: n for n, m in enumerate(MODEL_PREFERENCE)}
 #: agreement of either answers a query about the other.
 _SAME_OFFICE = {Entity.sheriff: (Entity.sheriff, Entity.jail), Entity.jail: (Entity.jail, Entity.sheriff)}
 
-_ADMIN_WARRANT = ("(instrument in ['administrative_warrant_arrest', 'administrative_warrant_removal'] || "
-                  "'administrative_warrant_arrest' in attachments || 'administrative_warrant_removal' in attachments)")
-
-#: What each model lets designated officers do (research notes, federal
-#: statutes-and-regulations.md § 1a), and when: actions, CEL condition, short title.
-_MODEL_RULES: dict[Agreement287g, tuple[list[Action], str, str]] = {
-    Agreement287g.jail_enforcement: (
-        [Action.immigration_officer_functions, Action.civil_immigration_arrest,
-         Action.detainer_hold, Action.custody_transfer],
-        "context.location == 'jail' && (action != 'civil_immigration_arrest' || " + _ADMIN_WARRANT + ")",
+#: What each model lets designated officers do, as a short title ({facility} is "jail"
+#: or "prisons"). The actions, condition and confidence come from the model's YAML
+#: (:mod:`cooprules.agreements.models`).
+_MODEL_TITLES: dict[Agreement287g, str] = {
+    Agreement287g.jail_enforcement:
         "may have designated officers perform immigration-officer functions in its {facility} "
         "(interview, lodge detainers, serve ICE warrants, process for transfer)",
-    ),
-    Agreement287g.warrant_service_officer: (
-        [Action.civil_immigration_arrest, Action.immigration_officer_functions],
-        "context.location == 'jail' && " + _ADMIN_WARRANT,
+    Agreement287g.warrant_service_officer:
         "may have designated officers serve and execute ICE administrative warrants (I-200, I-205) "
         "on people in its {facility}",
-    ),
-    Agreement287g.task_force: (
-        [Action.immigration_officer_functions, Action.civil_immigration_arrest],
-        "context.location != 'jail'",
+    Agreement287g.task_force:
         "may have designated officers exercise limited immigration-officer powers, including "
         "civil immigration arrest, in the field",
-    ),
 }
 
 
@@ -321,36 +309,38 @@ class Agreements:
         (signed YYYY-MM-DD)``, source the MOA link (ICE's 287(g) page while the link
         is pending), source_kind ``agreement``, jurisdiction the mapped OCD-ID, binds
         the mapped entity (a sheriff's agreement also binds ``jail`` and the reverse),
-        effect ``permitted`` for the model's actions under a CEL condition:
+        effect ``permitted`` for the model's actions under the model's scope (both from
+        the model's YAML, ``rules/us/287g-model-*.yaml``, see
+        :mod:`cooprules.agreements.models`): jail enforcement in the jail (a civil arrest
+        only on an I-200/I-205), warrant service officer in the jail on an I-200/I-205,
+        task force outside the jail.
 
-        * jail enforcement: immigration_officer_functions, civil_immigration_arrest
-          (on an I-200/I-205 only), detainer_hold, custody_transfer, in the jail;
-        * warrant service officer: civil_immigration_arrest and
-          immigration_officer_functions in the jail, on an I-200/I-205;
-        * task force: immigration_officer_functions and civil_immigration_arrest
-          outside the jail.
-
-        effective_from is the signing date (the first list date when missing);
-        confidence ``confirmed`` (ICE's own list); notes name the list dates. The
-        conditions do not read ``responder.agreement_287g``: the provision is the
-        agreement itself, bound to its own office. Built once per instance; the list
-        returned is a copy.
+        effective_from is the signing date (the first list date when missing); confidence
+        and ``checked`` are the model's (ICE's list proves the agreement exists, not what
+        it says); notes name the list dates and the model file. The conditions do not read
+        ``responder.agreement_287g``: the provision is the agreement itself, bound to its
+        own office. An agreement whose model has no YAML is left out. Built once per
+        instance; the list returned is a copy.
         """
         if self._provisions is None:
             self._provisions = tuple(self._build_provisions())
         return list(self._provisions)
 
     def _build_provisions(self) -> Iterator[Provision]:
+        from .models import load_models
+
+        models = load_models()
         seen: set[str] = set()
         for a in self._all:
-            if not a.mapped:
+            tpl = models.get(a.model)
+            if not a.mapped or tpl is None:
                 continue
             base = f"g287-{a.state}-{slug(a.agency)}-{MODEL_CODES[a.model]}"
             pid, n = base, 2
             while pid in seen:
                 pid, n = f"{base}-{n}", n + 1
             seen.add(pid)
-            actions, when, what = _MODEL_RULES[a.model]
+            what = _MODEL_TITLES[a.model]
             facility = "prisons" if a.entity is Entity.corrections else "jail"
             binds = [a.entity]
             if a.entity in _SAME_OFFICE:
@@ -359,8 +349,8 @@ class Agreements:
             listed = (f"ICE 287(g) participating-agencies list of {a.list_date.isoformat()}"
                       if a.list_date else "ICE 287(g) participating-agencies list")
             notes = (f"From {listed}; first listed {a.first_list_date.isoformat() if a.first_list_date else 'unknown'}. "
-                     f"Model as ICE's program describes it (research notes, federal § 1a); the MOA text "
-                     f"governs and was not read. "
+                     f"Scope and confidence from the model agreement as encoded in rules/{tpl.file} "
+                     f"({tpl.id}); this agency's MOA text governs and was not read. "
                      + ("For a corrections department, context.location 'jail' stands for its prisons. "
                         if a.entity is Entity.corrections and a.model is not Agreement287g.task_force else "")
                      + ("" if a.signed else "ICE gives no signing date: in force from the first list date. ")
@@ -374,12 +364,13 @@ class Agreements:
                 source_kind=SourceKind.agreement,
                 jurisdiction=a.ocd_id,
                 binds=binds,
-                actions=actions,
+                actions=list(tpl.actions),
                 effect=Effect.permitted,
-                when=when,
+                when=tpl.scope,
                 effective_from=a.effective_from,
                 status=Status.in_force,
-                confidence=Confidence.confirmed,
+                confidence=tpl.confidence,
+                checked=tpl.checked,
                 notes=notes,
             )
 

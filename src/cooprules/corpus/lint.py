@@ -6,8 +6,12 @@ source URL on every provision and a cite on every duty); conditions compile and 
 only vocabulary fields ("did you mean"); ids are unique and start with their folder's
 prefix; ``overrides`` point at existing provisions, not at themselves, not in a cycle;
 every folder's ``ocd_id`` is in the jurisdiction registry; conditions evaluate to true
-or false on sample requests; and no two provisions of one layer give ``required`` and
-``prohibited`` for the same request with no exception between them.
+or false on sample requests; no two provisions of one layer give ``required`` and
+``prohibited`` for the same request with no exception between them; and provenance
+(DESIGN.md, provisions table): a ``confirmed`` or ``secondary`` provision has
+``checked: {url, on, what}``, a ``confirmed`` one was checked against the ``text``
+(not a summary or report), no check is dated in the future, and (shipped corpus) no
+provision generated from ICE's 287(g) list claims more than its model's confidence.
 """
 
 from __future__ import annotations
@@ -119,9 +123,95 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
         if ocd_id not in registry:
             findings.append(Finding(f"{rel}/_jurisdiction.yaml", f"ocd_id {ocd_id} is not in the jurisdiction registry", None, "ocd_id"))
     findings += _check_runtime_and_overlap(list(by_id.values()))
+    findings += check_provenance(provisions)
+    findings += _check_none_found(folders, folder_paths, registry)
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
+        findings += _check_generated_provenance()
     return findings
+
+
+#: What each level of ``checked.what`` can support, strongest first.
+_WHAT_SUPPORTS = {"text": ("confirmed", "secondary", "unconfirmed"),
+                  "summary": ("secondary", "unconfirmed"), "report": ("secondary", "unconfirmed")}
+
+
+def check_provenance(provisions: list[CompiledProvision], today: dt.date | None = None) -> list[Finding]:
+    """Provenance findings (DESIGN.md, provisions table), one per defect, naming the
+    file, the provision id and the field:
+
+    * ``confidence`` ``confirmed`` or ``secondary`` with no ``checked``;
+    * ``confirmed`` whose ``checked.what`` is ``summary`` or ``report`` (that is
+      ``secondary`` at most);
+    * ``checked.on`` after ``today`` (default: the system date).
+
+    ``provisions`` are compiled provisions (hand-written or generated). Returns a list
+    (empty when clean); never raises.
+    """
+    today = today or dt.date.today()
+    out = []
+    for cp in provisions:
+        p = cp.provision
+        level = p.confidence.value
+        if level in ("confirmed", "secondary") and p.checked is None:
+            out.append(Finding(cp.file, f"confidence '{level}' needs checked: {{url, on: YYYY-MM-DD, what: text|summary|report}} "
+                                        "(where and when the text was read); otherwise say 'unconfirmed'", p.id, "checked"))
+            continue
+        if p.checked is None:
+            continue
+        if level not in _WHAT_SUPPORTS[p.checked.what]:
+            out.append(Finding(cp.file, f"confidence '{level}' but checked.what is '{p.checked.what}': a {p.checked.what} "
+                                        "supports 'secondary' at most", p.id, "confidence"))
+        if p.checked.on > today:
+            out.append(Finding(cp.file, f"checked.on {p.checked.on} is in the future", p.id, "checked.on"))
+    return out
+
+
+def _check_none_found(folders, folder_paths: dict[str, str], registry) -> list[Finding]:
+    """``none_found`` entries: in the registry, under the folder's lawmaker, listed
+    once, and not a government whose own law is encoded (a folder of its own)."""
+    out, seen = [], {}
+    for ocd_id, folder in folders.items():
+        rel = f"{folder_paths.get(ocd_id, ocd_id)}/_jurisdiction.yaml"
+        for i, nf in enumerate(folder.none_found):
+            where = f"none_found[{i}].ocd_id"
+            if nf.ocd_id not in registry:
+                out.append(Finding(rel, f"{nf.ocd_id} is not in the jurisdiction registry", None, where))
+            elif not nf.ocd_id.startswith(ocd_id + "/"):
+                out.append(Finding(rel, f"{nf.ocd_id} is not under {ocd_id}: list it in its own state's folder", None, where))
+            if nf.ocd_id in folders:
+                out.append(Finding(rel, f"{nf.ocd_id} has a folder of encoded law: it cannot also be 'none found'", None, where))
+            if nf.ocd_id in seen:
+                out.append(Finding(rel, f"{nf.ocd_id} is listed twice (also in {seen[nf.ocd_id]})", None, where))
+            seen.setdefault(nf.ocd_id, rel)
+    return out
+
+
+def _check_generated_provenance() -> list[Finding]:
+    """The provisions generated from ICE's 287(g) list claim no more than the
+    confidence of their model's YAML (``rules/us/287g-model-*.yaml``)."""
+    from ..agreements.models import load_models
+    from .loader import agreement_provisions
+
+    order = {"unconfirmed": 0, "secondary": 1, "confirmed": 2}
+    try:
+        models = load_models()
+        generated, _ = agreement_provisions()
+    except Exception as exc:  # a broken template is itself the finding
+        return [Finding("(287(g) list)", f"cannot build the generated provisions: {exc}")]
+    out = check_provenance(generated)
+    missing = [m.value for m in Agreement287g if m is not Agreement287g.none and models.get(m) is None]
+    if missing:
+        out.append(Finding("us/", "no model YAML for " + ", ".join(missing) + ": its agreements generate no provision"))
+    for cp in generated:
+        model = models.for_provision_id(cp.id)
+        if model is None:
+            out.append(Finding(cp.file, "no model template for this generated provision", cp.id, "confidence"))
+            continue
+        if order[cp.provision.confidence.value] > order[model.confidence.value]:
+            out.append(Finding(cp.file, f"claims '{cp.provision.confidence.value}', more than its model template "
+                                        f"{model.id} ('{model.confidence.value}')", cp.id, "confidence"))
+    return out
 
 
 def _check_every_state(registry, folder_paths: dict[str, str], documents: dict[str, Any]) -> list[Finding]:

@@ -62,6 +62,18 @@ class Checked(BaseModel):
     on: dt.date
     what: Literal["text", "summary", "report"]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        return _yaml_on_key(data)
+
+
+def _yaml_on_key(data):
+    """YAML 1.1 reads an unquoted ``on:`` key as the boolean true: take it as ``on``."""
+    if isinstance(data, dict) and True in data and "on" not in data:
+        data = {("on" if k is True else k): v for k, v in data.items()}
+    return data
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -75,12 +87,39 @@ class DutySpec(_Strict):
     trigger: Literal["request_received", "action_taken"] = "action_taken"
 
 
+class NoneFound(_Strict):
+    """A government below a folder's lawmaker that was checked and found to have no
+    law of its own on cooperation with immigration enforcement ("none is a finding").
+
+    ``ocd_id``: the government checked (canonical OCD-ID); ``on``: the day of the
+    check (YYYY-MM-DD); ``searched``: what was searched (codes, minutes, policy
+    manuals, news), in a sentence or two; ``url``: the best page read, if any.
+    """
+
+    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)+$")
+    on: dt.date
+    searched: str = Field(min_length=10, max_length=2000)
+    url: HttpUrl | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        return _yaml_on_key(data)
+
+
 class JurisdictionFolder(_Strict):
-    """``_jurisdiction.yaml``: the lawmaker a folder of ``rules/`` holds."""
+    """``_jurisdiction.yaml``: the lawmaker a folder of ``rules/`` holds.
+
+    ``none_found`` lists the governments under this lawmaker (its counties, cities,
+    school districts) that were checked and found to have no law of their own; an
+    answer then says "no local law found (checked DATE)" for that layer instead of
+    the "not encoded" caution. A government with a folder of its own is not listed.
+    """
 
     ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$")
     name: str
     id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+    none_found: list[NoneFound] = []
 
 
 class DocumentDefaults(_Strict):
@@ -124,7 +163,7 @@ class Provision(_Strict):
     status: Status = Status.in_force
     litigation: list[LitigationNote] = []
     duties: list[DutySpec] = []
-    confidence: Confidence = Confidence.confirmed
+    confidence: Confidence = Confidence.unconfirmed
     checked: Checked | None = None
     notes: str | None = None
 

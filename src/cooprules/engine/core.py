@@ -25,7 +25,7 @@ from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome,
 from .explain import summarize
 from .layers import Plan, build_plan, chain_provisions
 from .partial import NO_PENDING_CHARGE, explore
-from .resolve import NOT_ENCODED, Resolved, resolve
+from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
 CACHE_LIMIT = 200_000
@@ -273,7 +273,8 @@ class Engine:
     def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
         depends = [m.fact for m in extra.get("depends_on", [])]
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
-        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends, missing_law),
+        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace if t.combination.startswith(NONE_FOUND)]
+        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends, missing_law, none_found),
                         action=req.action, not_encoded=missing_law,
                         citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
                         conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)

@@ -55,11 +55,15 @@ FACT_NOUNS = {
 
 
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
-              not_encoded: list[str] | None = None) -> str:
+              not_encoded: list[str] | None = None, none_found: list[str] | None = None) -> str:
     """One or two sentences saying what to do now for ``outcome`` on ``action``;
     ``depends_on`` names the missing facts of a conditional answer; ``not_encoded`` the
-    governments whose law the answer could not take into account."""
+    governments whose law the answer could not take into account; ``none_found`` the
+    governments checked and found to have no law of their own, each as
+    ``"Name (checked YYYY-MM-DD)"``."""
     text = _headline(outcome, action, depends_on)
+    if none_found:
+        text += " No local law found for " + " or ".join(none_found) + "."
     if not_encoded:
         text += (" Caution: the law of " + " and ".join(not_encoded)
                  + " is not encoded, so this answer rests on the other layers alone.")

@@ -42,6 +42,9 @@ class LayerPlan:
     inactive: list[Inactive] = field(default_factory=list)
     disputed: list[CompiledProvision] = field(default_factory=list)
     encoded: bool = True
+    #: for a lawmaker with no folder: its "none found" record (checked, no law of its
+    #: own), or None when nobody checked (corpus/coverage.py)
+    checked_none: object | None = None
 
 
 @dataclass
@@ -100,7 +103,10 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
     """Compute the :class:`Plan` for a responder, an action and a date (DESIGN.md
     Semantics 1–2). Provisions bind only the entity kinds in ``binds``; those listing
     the entity in ``binds_contested`` go to ``disputed``."""
+    from ..corpus.coverage import none_found_index
+
     chain = lawmakers(registry, ocd_id)
+    none_found = none_found_index(corpus)
     by_jurisdiction: dict[tuple[str, bool], list[CompiledProvision]] = {}
     for lawmaker in chain:
         for cp in corpus.by_lawmaker.get((lawmaker, action), ()):
@@ -115,7 +121,8 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
                 continue
             layer = LayerPlan(layer_name(lawmaker, agency), lawmaker,
                               title + (" (agency policies and 287(g) agreements)" if agency else ""),
-                              encoded=folder is not None or agency)
+                              encoded=folder is not None or agency,
+                              checked_none=none_found.get(lawmaker) if folder is None and not agency else None)
             for cp in provisions:
                 p = cp.provision
                 if entity in p.binds_contested:

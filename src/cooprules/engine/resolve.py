@@ -27,6 +27,9 @@ Applies = dict[str, "bool | None"]
 
 #: How the trace describes a government in the chain whose law is not encoded.
 NOT_ENCODED = "no law of this government is encoded"
+#: How the trace describes a government checked and found to have no law of its own
+#: (followed by " (checked YYYY-MM-DD)"); it is not a caution.
+NONE_FOUND = "no law of its own found"
 
 
 @dataclass
@@ -103,7 +106,8 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
         if verdict == "conflict":
             winners = deciding
         if not layer.encoded:
-            how = NOT_ENCODED
+            how = (f"{NONE_FOUND} (checked {layer.checked_none.on.isoformat()})"
+                   if layer.checked_none is not None else NOT_ENCODED)
         elif verdict == "silent":
             how = "silent: no provision of this layer applies"
         elif standing_effect is None:
