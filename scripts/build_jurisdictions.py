@@ -3,6 +3,7 @@
 Usage::
 
     python scripts/build_jurisdictions.py [SOURCE_DIR] [OUT_DIR]
+    python scripts/build_jurisdictions.py --names-only [OUT_DIR]
 
 SOURCE_DIR defaults to /work/shared/data/ocd-division-ids (a copy of
 ``identifiers/country-us/`` from https://github.com/opencivicdata/ocd-division-ids);
@@ -13,8 +14,11 @@ field holds a tab or newline), sorted by id so that the output is reproducible:
 
 * ``divisions.tsv.gz``: ``ocd_id  name  fips  valid_through``
 * ``aliases.tsv.gz``:   ``alias_id  canonical_id  note``
+* ``names.tsv.gz``:     ``ocd_id  name  kind  source  note``: the names people type and
+  the proper names of school districts (``--names-only`` rebuilds just this file from
+  the shipped ``divisions.tsv.gz``; it needs nothing outside the repository)
 
-Names are copied from the source, only stripped of surrounding blanks. Nothing is
+Names in ``divisions.tsv.gz`` are copied from the source, only stripped of surrounding blanks. Nothing is
 hand-typed: the two-digit state FIPS codes are derived from the codes of the
 counties, places and school districts in each state.
 """
@@ -32,6 +36,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SRC = "/work/shared/data/ocd-division-ids"
 DEFAULT_OUT = os.path.join(ROOT, "src", "cooprules", "jurisdictions", "data")
+NCES_NAMES = os.path.join(ROOT, "scripts", "data", "nces_district_names.tsv")
+CURATED_NAMES = os.path.join(ROOT, "scripts", "data", "curated_names.tsv")
+#: Source tags written to names.tsv.gz (explained in data/README.md).
+NCES_SOURCE = "nces-ccd-2024-25"
+CURATED_SOURCE = "curated-2026-12"
 COUNTRY = "ocd-division/country:us"
 
 
@@ -131,8 +140,69 @@ def build(src: str, out: str) -> dict[str, int]:
            ([k, *divisions[k]] for k in sorted(divisions)))
     _write(os.path.join(out, "aliases.tsv.gz"),
            ([k, *aliases[k]] for k in sorted(aliases)))
+    stats = build_names({k: (v[0], v[1]) for k, v in divisions.items()}, out)
     return {"divisions": len(divisions), "aliases": len(aliases),
-            "aliases_dropped": dropped, "shadowed_by_alias": len(shadowed)}
+            "aliases_dropped": dropped, "shadowed_by_alias": len(shadowed), **stats}
+
+
+def _tsv(path: str) -> list[list[str]]:
+    """Rows of a tab-separated file, ``#`` comment lines and blank lines left out."""
+    with open(path, encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh
+                if line.strip() and not line.startswith("#")]
+
+
+def build_names(divisions: dict[str, tuple[str, str]], out: str) -> dict[str, int]:
+    """Write ``names.tsv.gz``: proper names of school districts and names people type.
+
+    ``divisions`` maps each shipped id to ``(name, fips)``. Proper names come from the
+    NCES table (``scripts/data/nces_district_names.tsv``: NCES LEAID, name), joined to
+    school-district ids on the LEAID the OCD mapping gives (the ``fips`` column), then
+    from the curated table (``scripts/data/curated_names.tsv``) for districts the NCES
+    table leaves out; aliases come from the curated table. Raises ValueError when a
+    curated id is not shipped or a row is malformed, so nothing half-checked is written.
+    """
+    by_leaid: dict[str, list[str]] = collections.defaultdict(list)
+    for ocd_id, (_, fips) in divisions.items():
+        if "/school_district:" in ocd_id and fips:
+            by_leaid[fips].append(ocd_id)
+    rows: dict[tuple[str, str, str], list[str]] = {}
+    proper: set[str] = set()
+    unmatched = 0
+    for r in _tsv(NCES_NAMES):
+        if len(r) != 2 or not (r[0].isdigit() and len(r[0]) == 7) or not r[1].strip():
+            raise ValueError(f"{NCES_NAMES}: bad row {r!r}")
+        leaid, name = r[0], " ".join(r[1].split())
+        targets = by_leaid.get(leaid, [])
+        unmatched += not targets
+        for ocd_id in targets:
+            rows[(ocd_id, name, "proper")] = [NCES_SOURCE, f"NCES LEAID {leaid}"]
+            proper.add(ocd_id)
+    skipped_proper = 0
+    for r in _tsv(CURATED_NAMES):
+        if len(r) != 4 or r[2] not in ("proper", "alias") or not r[1].strip():
+            raise ValueError(f"{CURATED_NAMES}: bad row {r!r}")
+        ocd_id, name, kind, note = r[0], " ".join(r[1].split()), r[2], r[3]
+        if ocd_id not in divisions:
+            raise ValueError(f"{CURATED_NAMES}: {ocd_id!r} is not a shipped division")
+        if kind == "proper" and ocd_id in proper:
+            skipped_proper += 1  # the NCES table names it already
+            continue
+        if kind == "proper":
+            proper.add(ocd_id)
+        rows[(ocd_id, name, kind)] = [CURATED_SOURCE, note]
+    for key, val in rows.items():
+        for f in (*key, *val):
+            if "\t" in f or "\n" in f or "\r" in f:
+                raise ValueError(f"tab or newline in {key!r}")
+    _write(os.path.join(out, "names.tsv.gz"), ([*k, *rows[k]] for k in sorted(rows)))
+    return {"names": len(rows), "proper_names": len(proper),
+            "nces_rows_without_ocd_id": unmatched, "curated_proper_skipped": skipped_proper}
+
+
+def _shipped_divisions(out: str) -> dict[str, tuple[str, str]]:
+    with gzip.open(os.path.join(out, "divisions.tsv.gz"), "rt", encoding="utf-8") as fh:
+        return {r[0]: (r[1], r[2]) for r in (line.rstrip("\n").split("\t") for line in fh) if r[0]}
 
 
 def _write(path: str, rows) -> None:
@@ -147,6 +217,10 @@ def _write(path: str, rows) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--names-only"]:
+        out = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_OUT
+        print(build_names(_shipped_divisions(out), out))
+        raise SystemExit(0)
     src = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_SRC
     out = sys.argv[2] if len(sys.argv) > 2 else DEFAULT_OUT
     print(build(src, out))

@@ -174,22 +174,49 @@ def test_provision_unknown_is_404_with_suggestion(client):
 
 
 def test_jurisdictions_search(client):
-    hits = client.get("/v1/jurisdictions", params={"q": "los angeles unified"}).json()
+    hits = client.get("/v1/jurisdictions", params={"q": "los angeles unified"}).json()["results"]
     assert hits[0]["ocd_id"] == LAUSD and hits[0]["encoded_law"] is True
+    assert hits[0]["display_name"] == "Los Angeles Unified School District"
 
 
 def test_jurisdictions_governments_only(client):
-    hits = client.get("/v1/jurisdictions", params={"q": "los angeles", "governments": "true", "limit": 50}).json()
+    hits = client.get("/v1/jurisdictions",
+                      params={"q": "los angeles", "governments": "true", "limit": 50}).json()["results"]
     assert hits and not any("council_district" in h["ocd_id"] for h in hits)
 
 
-def test_jurisdictions_list_encoded(client):
-    hits = client.get("/v1/jurisdictions").json()
+def test_jurisdictions_list_encoded(client, engine):
+    body = client.get("/v1/jurisdictions", params={"limit": 50}).json()
+    hits = body["results"]
     assert LAUSD in {h["ocd_id"] for h in hits} and all(h["encoded_law"] for h in hits)
+    assert body["total"] == sum(1 for i in engine.corpus.folders if i in engine.registry) > 50
+
+
+def test_jurisdictions_paging_with_total(client):
+    first = client.get("/v1/jurisdictions", params={"q": "houston", "limit": 5}).json()
+    assert first["total"] > 20 and first["offset"] == 0 and len(first["results"]) == 5
+    assert first["results"][0]["ocd_id"] == "ocd-division/country:us/state:tx/place:houston"  # encoded law first
+    second = client.get("/v1/jurisdictions", params={"q": "houston", "limit": 5, "offset": 5}).json()
+    assert second["total"] == first["total"] and second["offset"] == 5
+    ids = [h["ocd_id"] for h in first["results"] + second["results"]]
+    assert len(set(ids)) == 10
+    past = client.get("/v1/jurisdictions", params={"q": "houston", "offset": first["total"]}).json()
+    assert past["results"] == [] and past["total"] == first["total"]
+
+
+def test_jurisdictions_names_people_type(client):
+    body = client.get("/v1/jurisdictions", params={"q": "Harris County, TX"}).json()
+    assert body["results"][0]["ocd_id"] == "ocd-division/country:us/state:tx/county:harris"
+    assert {h["state"] for h in body["results"]} == {"tx"}
+    body = client.get("/v1/jurisdictions", params={"q": "Fresnoo", "governments": "true"}).json()
+    assert body["approximate"] is True
+    assert body["results"][0]["ocd_id"] in ("ocd-division/country:us/state:ca/county:fresno",
+                                            "ocd-division/country:us/state:ca/place:fresno")
 
 
 @pytest.mark.parametrize("params,field", [({"limit": 0}, "limit"), ({"limit": "many"}, "limit"),
-                                          ({"q": "x" * 201}, "q")])
+                                          ({"q": "x" * 201}, "q"), ({"offset": -1}, "offset"),
+                                          ({"offset": "next"}, "offset")])
 def test_jurisdictions_bad_params_are_422(client, params, field):
     errors = _error(client.get("/v1/jurisdictions", params=params), 422, "invalid_request")
     assert errors[0]["field"] == field

@@ -317,3 +317,173 @@ def test_shipped_data_is_small():
     total = sum(p.stat().st_size for p in data.iterdir())
     assert total < 3_000_000
     assert (data / "README.md").exists()
+
+
+# ---------------------------------------------------------------- names people type
+HARRIS_TX = f"{US}/state:tx/county:harris"
+CHICAGO_SCHOOLS = f"{US}/state:il/county:cook/school_district:city_of_chicago_sd_299"
+NYC = f"{US}/state:ny/place:new_york"
+MIAMI_DADE = f"{US}/state:fl/county:miami-dade"
+FRESNO = {f"{CA}/county:fresno", f"{CA}/place:fresno"}
+
+TYPED = [  # what a deputy or a principal types -> the OCD-ID that must come first
+    ("LAUSD", LAUSD),
+    ("lausd", LAUSD),
+    ("CPS", CHICAGO_SCHOOLS),
+    ("Chicago Public Schools", CHICAGO_SCHOOLS),
+    ("NYC", NYC),
+    ("NYPD", NYC),
+    ("Harris County, TX", HARRIS_TX),
+    ("Harris County Texas", HARRIS_TX),
+    ("Miami Dade", MIAMI_DADE),
+    ("miami-dade county sheriff's office", MIAMI_DADE),
+    ("San Diego County Sheriff", SAN_DIEGO_COUNTY),
+    ("San Diego County Sheriff's Department", SAN_DIEGO_COUNTY),
+    ("Portland Police Department, OR", f"{US}/state:or/place:portland"),
+    # The office belongs to the county, though a school district bears the office's name.
+    ("Maricopa County Sheriff's Office", f"{US}/state:az/county:maricopa"),
+    ("Miami-Dade schools", f"{MIAMI_DADE}/school_district:dade"),
+    ("Ft Worth", f"{US}/state:tx/place:fort_worth"),
+    ("Denver Public Schools", f"{US}/state:co/county:denver/school_district:school_district_no._1"),
+]
+
+
+@pytest.fixture(scope="module")
+def cli_search():
+    """Run ``cooprules jurisdictions --search TEXT [args]``: (exit code, OCD-IDs printed, stderr)."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    import cooprules.cli as cli
+
+    def run(text: str, *args: str) -> tuple[int, list[str], str]:
+        old = cli.out
+        cli.out = Console(width=400, soft_wrap=True)
+        try:
+            result = CliRunner().invoke(cli.app, ["jurisdictions", "--search", text, *args])
+        finally:
+            cli.out = old
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        ids = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("ocd-division/")]
+        return result.exit_code, ids, result.stderr
+    return run
+
+
+@pytest.mark.parametrize("text,expected", TYPED)
+def test_cli_search_puts_the_right_id_first(cli_search, text, expected):
+    code, ids, _ = cli_search(text, "--limit", "5")
+    assert code == 0
+    assert ids[0] == expected, ids
+
+
+def test_cli_search_misspelt_name_offers_the_closest(cli_search):
+    code, ids, err = cli_search("Fresnoo", "--limit", "5")
+    assert code == 0
+    assert ids[0] in FRESNO and FRESNO <= set(ids[:3]), ids
+    assert "closest" in err
+
+
+def test_cli_search_pages_with_a_total(cli_search, reg):
+    total = reg.find("houston", governments=True).total
+    assert total > 10
+    code, first, err = cli_search("houston", "--limit", "4")
+    assert code == 0 and len(first) == 4
+    assert first[0] == f"{US}/state:tx/place:houston"  # encoded law first
+    assert f"1-4 of {total} matches" in err and "--page 2" in err
+    code, second, err = cli_search("houston", "--limit", "4", "--page", "2")
+    assert code == 0 and len(second) == 4 and not set(first) & set(second)
+    assert f"5-8 of {total} matches" in err
+    code, _, err = cli_search("houston", "--limit", "4", "--page", "999")
+    assert code == 1 and "past the last page" in err
+
+
+def test_cli_search_leaves_out_subdivisions_unless_asked(cli_search):
+    _, ids, _ = cli_search("Harris County, TX", "--limit", "50")
+    assert ids and not any("council_district" in i for i in ids)
+    _, ids, _ = cli_search("Harris County, TX", "--limit", "50", "--all")
+    assert any("council_district" in i for i in ids)
+
+
+def test_find_pages_add_up(reg):
+    whole = reg.find("san diego", limit=None)
+    assert whole.total == len(whole.hits) > 10
+    pages = [reg.find("san diego", limit=7, offset=k) for k in range(0, whole.total, 7)]
+    assert all(p.total == whole.total for p in pages)
+    assert [j.ocd_id for p in pages for j in p.hits] == [j.ocd_id for j in whole.hits]
+    assert reg.find("san diego", limit=7, offset=whole.total).hits == []
+    with pytest.raises(ValueError):
+        reg.find("san diego", offset=-1)
+
+
+def test_find_prefers_given_ids_and_reads_state(reg):
+    houston_tx = f"{US}/state:tx/place:houston"
+    assert reg.search("houston", limit=1)[0].ocd_id != houston_tx  # counties before places
+    assert reg.search("houston", limit=1, prefer={houston_tx})[0].ocd_id == houston_tx
+    assert {j.state for j in reg.search("Houston, TX", limit=None)} == {"tx"}
+    # A word that is also a state code is a state only when nothing else fits.
+    assert reg.search("portland or", limit=1)[0].ocd_id == f"{US}/state:or/place:portland"
+    assert reg.search("Lake of the Woods", limit=1)[0].name == "Lake of the Woods County"
+
+
+def test_approximate_only_when_nothing_matches(reg):
+    assert reg.find("fresno").approximate is False
+    page = reg.find("Fresnoo")
+    assert page.approximate is True and page.hits[0].ocd_id in FRESNO
+    assert reg.find("qqqxxyyzz").total == 0
+
+
+def test_school_district_display_names(reg):
+    assert reg.get(CHICAGO_SCHOOLS).name == "city of chicago sd 299"  # the source's name
+    assert reg.get(CHICAGO_SCHOOLS).display_name == "Chicago Public School District 299"  # NCES
+    assert reg.get(LAUSD).display_name == "Los Angeles Unified School District"
+    # Not in the NCES table: the source name capitalised, abbreviations kept upper case.
+    other = reg.get(f"{US}/state:il/county:cook/school_district:chicago_heights_sd_170")
+    assert other.display_name == "Chicago Heights SD 170"
+    assert reg.get(SAN_DIEGO_COUNTY).display_name == "San Diego County"
+
+
+def test_other_names_carry_their_source(reg):
+    names = {o.name: o for o in reg.other_names(LAUSD)}
+    assert names["LAUSD"].kind == "alias" and names["LAUSD"].source == "curated-2026-12"
+    proper = [o for o in reg.other_names(CHICAGO_SCHOOLS) if o.kind == "proper"]
+    assert [(o.source, o.note) for o in proper] == [("nces-ccd-2024-25", "NCES LEAID 1709930")]
+    assert reg.other_names(f"{US}/state:tx/place:san_diego") == []
+
+
+def test_every_other_name_is_of_a_known_division():
+    import gzip
+
+    import cooprules.jurisdictions as pkg
+
+    data = Path(pkg.__file__).parent / "data"
+    rows = [line.split("\t") for line in
+            gzip.decompress((data / "names.tsv.gz").read_bytes()).decode().splitlines()]
+    reg = load_registry()
+    assert len(rows) > 500
+    for ocd_id, name, kind, source, note in rows:
+        assert ocd_id in reg._rows and name.strip() and note.strip()
+        assert kind in ("proper", "alias") and source in ("nces-ccd-2024-25", "curated-2026-12")
+
+
+def test_suggestions_are_cached_and_bounded(reg):
+    from cooprules.jurisdictions.registry import SUGGEST_CACHE_SIZE
+
+    unknown = f"{CA}/county:san_deigo"
+    first = reg.suggest(unknown)
+    assert reg.suggest(unknown) == first and first[0] == SAN_DIEGO_COUNTY
+    info = reg._suggest_cached.cache_info()
+    assert info.hits >= 1 and info.maxsize == SUGGEST_CACHE_SIZE
+    # Long hostile text is cut, not read whole.
+    assert reg.suggest("x" * 1_000_000) == reg.suggest("x" * 300)
+
+
+def test_web_office_search_reads_names_people_type(engine):
+    from cooprules.web.pages import search as office_search
+
+    hits = office_search(engine, "Harris County, TX")
+    assert hits[0]["ocd_id"] == HARRIS_TX and hits[0]["encoded_law"] and not hits[0]["approximate"]
+    hits = office_search(engine, "Fresnoo")
+    assert hits and hits[0]["ocd_id"] in FRESNO and all(h["approximate"] for h in hits)
+    hits = office_search(engine, "chicago public schools")
+    assert hits[0]["name"] == "Chicago Public School District 299"
+    assert not any("council_district" in h["ocd_id"] for h in office_search(engine, "los angeles"))

@@ -284,6 +284,10 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
             ("when", p.when), ("overrides", ", ".join(p.overrides) or "-"), ("preempts lower", str(p.preempts_lower)),
             ("in force", f"{p.effective_from} to {p.effective_to or '(open)'}"), ("status", p.status.value),
             ("confidence", p.confidence.value)]
+    if p.binds_classes:
+        rows.append(("binds (classes)", ", ".join(p.binds_classes)))
+    if p.binds_note:
+        rows.append(("binds: why", p.binds_note))
     if p.binds_contested:
         rows.append(("binding disputed for", ", ".join(e.value for e in p.binds_contested)))
     for k, v in rows:
@@ -297,20 +301,33 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
 
 
 @app.command()
-def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", help="Find jurisdictions by name or id."),
-                  limit: int = typer.Option(20, min=1, max=500)) -> None:
-    """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs."""
+def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", help="Find jurisdictions by name, abbreviation (LAUSD, NYC) or id; \"Harris County, TX\" narrows to a state."),
+                  limit: int = typer.Option(20, min=1, max=500, help="Matches per page."),
+                  page: int = typer.Option(1, min=1, max=100_000, help="Page of matches to show (1 is the best)."),
+                  all_kinds: bool = typer.Option(False, "--all", help="Include subdivisions (council districts, wards, ...)."),
+                  ) -> None:
+    """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs
+    (governments with encoded law first; misspelt names get the closest names)."""
     engine = _engine()
     if search:
-        found = engine.registry.search(search, limit=max(limit, 200))
-        # governments whose own law is encoded first (Houston, TX before Houston, MS), then the registry's order
-        found = sorted(found, key=lambda j: j.ocd_id not in engine.corpus.folders)[:limit]
-        if not found:
+        folders = engine.corpus.folders
+        found = engine.registry.find(search, limit=limit, offset=(page - 1) * limit,
+                                     prefer=frozenset(folders), governments=not all_kinds)
+        if not found.total:
             err.print(f"no jurisdiction matches '{escape(search)}'")
             raise typer.Exit(1)
-        for j in found:
-            law = "  [green]encoded law[/green]" if j.ocd_id in engine.corpus.folders else ""
-            out.print(f"{j.ocd_id}  {escape(j.name)} [dim]({j.kind})[/dim]{law}")
+        if found.approximate:
+            err.print(f"no name matches '{escape(search)}'; the closest names:")
+        for j in found.hits:
+            law = "  [green]encoded law[/green]" if j.ocd_id in folders else ""
+            out.print(f"{j.ocd_id}  {escape(j.display_name)} [dim]({j.kind})[/dim]{law}", soft_wrap=True)
+        first, last = found.offset + 1, found.offset + len(found.hits)
+        pages = -(-found.total // limit)
+        if not found.hits:
+            err.print(f"page {page} is past the last page ({pages}) of {found.total:,} matches")
+            raise typer.Exit(1)
+        more = f"; next page: --page {page + 1}" if last < found.total else ""
+        err.print(f"[dim]{first:,}-{last:,} of {found.total:,} matches (page {page} of {pages}){more}[/dim]")
         return
     counts: dict[str, int] = {}
     for cp in engine.corpus.provisions.values():

@@ -19,7 +19,7 @@ from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
 from . import validate, work
-from .schemas import BatchResult, ErrorBody, Health, JurisdictionHit, ProvisionOut
+from .schemas import BatchResult, ErrorBody, Health, JurisdictionPage, ProvisionOut
 
 #: Most requests in one batch.
 MAX_BATCH = 100
@@ -164,25 +164,34 @@ def provision(provision_id: str, request: Request) -> Any:
     return JSONResponse(data)
 
 
-@router.get("/jurisdictions", response_model=list[JurisdictionHit], responses={422: {"model": ErrorBody}},
-            summary="Find jurisdictions (OCD-IDs) by name")
+@router.get("/jurisdictions", response_model=JurisdictionPage, responses={422: {"model": ErrorBody}},
+            summary="Find jurisdictions (OCD-IDs) by name, with paging")
 def jurisdictions(request: Request,
-                  q: str | None = Query(None, max_length=200, description="Name or part of an OCD-ID; leave out to list the jurisdictions with encoded law."),
-                  limit: int = Query(20, ge=1, le=MAX_SEARCH),
+                  q: str | None = Query(None, max_length=200, description="Name, abbreviation (LAUSD, NYC) or part of an OCD-ID; \"Harris County, TX\" narrows to a state. Leave out to list the jurisdictions with encoded law."),
+                  limit: int = Query(20, ge=1, le=MAX_SEARCH, description="Most matches returned."),
+                  offset: int = Query(0, ge=0, le=100_000, description="Matches to skip (paging)."),
                   governments: bool = Query(False, description="Only governments: leave out council districts, wards and other subdivisions.")) -> Any:
-    """Matches best first: ``[{ocd_id, name, kind, state, encoded_law}]``.
+    """Matches best first, governments with encoded law first:
+    ``{total, offset, limit, approximate, results: [{ocd_id, name, display_name, kind,
+    state, encoded_law}]}``. ``total`` counts every match (all pages); ``approximate``
+    says nothing matched as text and the results are the closest names.
     ``encoded_law`` says whether the corpus has a folder of this lawmaker's own law
     (federal and state law apply everywhere)."""
     engine = _engine(request)
     folders = engine.corpus.folders
     if q is None or not q.strip():
-        found = [engine.registry.get(i) for i in sorted(folders) if _known(engine, i)][:limit]
-    else:
-        found = engine.registry.search(q, limit=max(200, limit * 10) if governments else limit)
+        listed = [engine.registry.get(i) for i in sorted(folders) if _known(engine, i)]
         if governments:
-            found = [j for j in found if not is_subdivision(j.ocd_id)][:limit]
-    return JSONResponse([{"ocd_id": j.ocd_id, "name": j.name, "kind": j.kind, "state": j.state,
-                          "encoded_law": j.ocd_id in folders} for j in found])
+            listed = [j for j in listed if not is_subdivision(j.ocd_id)]
+        total, approximate, found = len(listed), False, listed[offset:offset + limit]
+    else:
+        page = engine.registry.find(q, limit=limit, offset=offset, prefer=frozenset(folders),
+                                    governments=governments)
+        total, approximate, found = page.total, page.approximate, page.hits
+    return JSONResponse({"total": total, "offset": offset, "limit": limit, "approximate": approximate,
+                         "results": [{"ocd_id": j.ocd_id, "name": j.name, "display_name": j.display_name,
+                                      "kind": j.kind, "state": j.state, "encoded_law": j.ocd_id in folders}
+                                     for j in found]})
 
 
 def is_subdivision(ocd_id: str) -> bool:

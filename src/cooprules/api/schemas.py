@@ -42,13 +42,27 @@ class BatchResult(BaseModel):
 
 
 class JurisdictionHit(BaseModel):
-    """A jurisdiction found by name."""
+    """A jurisdiction found by name (``name`` as in the OCD source; ``display_name`` the
+    name to show, e.g. a school district's proper name from NCES)."""
 
     ocd_id: str
     name: str
+    display_name: str
     kind: str
     state: str | None
     encoded_law: bool
+
+
+class JurisdictionPage(BaseModel):
+    """One page of jurisdictions found: ``total`` matches in all, this page's
+    ``results`` from ``offset``; ``approximate`` when nothing matched as text and the
+    results are the closest names."""
+
+    total: int
+    offset: int
+    limit: int
+    approximate: bool
+    results: list[JurisdictionHit]
 
 
 class ProvisionOut(BaseModel):

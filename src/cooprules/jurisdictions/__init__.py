@@ -12,7 +12,9 @@ from cooprules.jurisdictions.registry import (
     STATE_LEVEL_KINDS,
     SUBDIVISION_KINDS,
     Jurisdiction,
+    OtherName,
     Registry,
+    SearchPage,
     UnknownJurisdiction,
     load_registry,
 )
@@ -23,7 +25,9 @@ __all__ = [
     "STATE_LEVEL_KINDS",
     "SUBDIVISION_KINDS",
     "Jurisdiction",
+    "OtherName",
     "Registry",
+    "SearchPage",
     "UnknownJurisdiction",
     "load_registry",
 ]

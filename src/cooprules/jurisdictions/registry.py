@@ -6,7 +6,9 @@ called, what kind of division is it, which state is it in, and which local gover
 
 Data: ``data/divisions.tsv.gz`` and ``data/aliases.tsv.gz``, built by
 ``scripts/build_jurisdictions.py`` from the opencivicdata/ocd-division-ids CSVs
-(CC0); see ``data/README.md``.
+(CC0), and ``data/names.tsv.gz`` (proper names of school districts from NCES, names
+people type, each with its source); see ``data/README.md``. Search and "did you mean"
+use the index of :mod:`cooprules.jurisdictions.search` (rapidfuzz for near matches).
 
 Structure versus law: ``Jurisdiction.parent`` and :meth:`Registry.children` follow
 the *id*, so ``.../county:los_angeles/school_district:los_angeles_unified`` has the
@@ -19,14 +21,18 @@ from __future__ import annotations
 
 import difflib
 import gzip
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+import re
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz import fuzz, process
+
+from .search import NameIndex, fold, norm
 
 __all__ = [
     "COUNTRY_ID",
@@ -34,10 +40,17 @@ __all__ = [
     "STATE_LEVEL_KINDS",
     "SUBDIVISION_KINDS",
     "Jurisdiction",
+    "OtherName",
     "Registry",
+    "SearchPage",
     "UnknownJurisdiction",
     "load_registry",
 ]
+
+#: "Did you mean" answers kept per registry (bounded LRU).
+SUGGEST_CACHE_SIZE = 4096
+#: Longest text "did you mean" looks at (longer input is cut).
+SUGGEST_MAX_CHARS = 300
 
 COUNTRY_ID = "ocd-division/country:us"
 _PREFIX = "ocd-division/"
@@ -87,13 +100,31 @@ def _value(ocd_id: str) -> str:
     return ocd_id.rsplit("/", 1)[-1].split(":", 1)[-1]
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents (``doña_ana`` -> ``dona_ana``) for fuzzy matching."""
-    text = text.lower()
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
+_fold = fold
+
+_KEEP_UPPER = {"sd", "isd", "cisd", "usd", "cusd", "esd", "hsd", "ufsd", "csd", "ccsd", "chsd",
+               "rsd", "msad", "rsu", "sau", "boces", "rop", "roe", "esc", "iu", "jt", "ii", "iii",
+               "iv", "vi", "vii", "viii", "ix", "xi", "xii", "pcs", "uhsd", "jusd", "jesd",
+               "jtsd", "ssd", "vsd", "mesd", "kipp", "dc", "sbe", "stem", "nyc", "ucla",
+               "usc", "csu", "uc", "lacoe", "sdcoe"}
+_SMALL = {"of", "and", "the", "for", "in", "at", "de", "la", "del", "on"}
+
+
+def _nice_case(name: str) -> str:
+    """A source name in lower case, capitalised for display: ``"city of chicago sd 299"``
+    -> ``"City of Chicago SD 299"``. Names with capitals are returned as they are."""
+    if any(c.isupper() for c in name):
+        return name
+    out = []
+    for n, w in enumerate(name.split(" ")):
+        core = re.sub(r"[^a-z0-9]", "", w)
+        if core in _KEEP_UPPER or re.fullmatch(r"[a-z]?-?\d+[a-z]{0,2}", core or "x"):
+            out.append(w.upper())
+        elif n and w in _SMALL:
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    return " ".join(out)
 
 
 class Jurisdiction(BaseModel):
@@ -115,6 +146,10 @@ class Jurisdiction(BaseModel):
         parent: the nearest known division whose id is a prefix of this one (``None``
             for the country). Containment in the id, not a layer of law.
         valid_through: last day of validity when the source gives one, else ``None``.
+        display_name: the name to show people: for a school district its proper name
+            from the federal directory (NCES Common Core of Data, ``data/names.tsv.gz``)
+            where known, e.g. ``"Chicago Public School District 299"``, else the source
+            name capitalised (``"City of Chicago SD 299"``); for others ``name``.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -126,6 +161,7 @@ class Jurisdiction(BaseModel):
     fips: str | None = None
     parent: str | None = None
     valid_through: date | None = None
+    display_name: str = ""
 
     @property
     def level(self) -> str:
@@ -137,6 +173,46 @@ class Jurisdiction(BaseModel):
         if depth == 2:
             return "state"
         return "county" if self.kind in COUNTY_KINDS else "local"
+
+
+class OtherName(BaseModel):
+    """Another name of a division, from ``data/names.tsv.gz``.
+
+    Fields:
+        name: the name, e.g. ``"LAUSD"`` or ``"Los Angeles Unified School District"``.
+        kind: ``"proper"`` (the name to show; for school districts from NCES) or
+            ``"alias"`` (another name people type: abbreviation, common name, office).
+        source: ``"nces-ccd-2024-25"`` or ``"curated-2026-12"`` (see the data README).
+        note: what the name is, e.g. ``"abbreviation used by the district"``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: str
+    source: str
+    note: str = ""
+
+
+class SearchPage(BaseModel):
+    """One page of search results.
+
+    Fields:
+        total: number of matches in all (every page).
+        offset: matches skipped before this page.
+        limit: most matches on a page.
+        hits: the matches on this page, best first.
+        approximate: True when nothing matched as text and ``hits`` are the closest
+            names (a misspelling such as ``"Fresnoo"``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    total: int
+    offset: int
+    limit: int
+    hits: list[Jurisdiction]
+    approximate: bool = False
 
 
 class UnknownJurisdiction(ValueError):
@@ -173,29 +249,48 @@ class Registry:
     """
 
     def __init__(self, divisions: Mapping[str, tuple[str, str, str]],
-                 aliases: Mapping[str, str]) -> None:
+                 aliases: Mapping[str, str],
+                 names: Iterable[tuple[str, str, str, str, str]] = ()) -> None:
         """Args:
             divisions: canonical id -> ``(name, fips, valid_through)``; empty strings
                 for absent values.
             aliases: alias id -> canonical id (every target must be in ``divisions``).
+            names: other names, rows ``(ocd_id, name, kind, source, note)`` with kind
+                ``"proper"`` or ``"alias"``; rows whose id is not in ``divisions`` are
+                ignored.
         """
         self._rows = dict(divisions)
         self._aliases = dict(aliases)
+        self._names: dict[str, list[OtherName]] = {}
+        for ocd_id, name, kind, source, note in names:
+            if ocd_id in self._rows:
+                self._names.setdefault(ocd_id, []).append(
+                    OtherName(name=name, kind=kind, source=source, note=note))
         self._models: dict[str, Jurisdiction] = {}
         self._children: dict[str, list[str]] | None = None
-        self._search_rows: list[tuple[str, str, str]] | None = None
-        self._buckets: dict[str, list[tuple[str, str, str]]] | None = None
-        self._name_index: dict[str, list[str]] | None = None
+        self._index: NameIndex | None = None
+        self._buckets: dict[str, tuple[list[str], list[str], list[str]]] | None = None
+        self._suggest_cached = lru_cache(maxsize=SUGGEST_CACHE_SIZE)(self._suggest_uncached)
+        self._build_lock = threading.Lock()  # one build of each index, even from many threads
 
     @classmethod
     def from_files(cls, divisions_path: str | Path | None = None,
-                   aliases_path: str | Path | None = None) -> Registry:
-        """Read the gzip TSV files (defaults: the package's ``data/`` files)."""
+                   aliases_path: str | Path | None = None,
+                   names_path: str | Path | None | bool = None) -> Registry:
+        """Read the gzip TSV files (defaults: the package's ``data/`` files;
+        ``names_path=False`` reads no other names)."""
         data = resources.files(__package__) / "data"
         div_bytes = (Path(divisions_path).read_bytes() if divisions_path
                      else (data / "divisions.tsv.gz").read_bytes())
         ali_bytes = (Path(aliases_path).read_bytes() if aliases_path
                      else (data / "aliases.tsv.gz").read_bytes())
+        names: list[tuple[str, str, str, str, str]] = []
+        if names_path is not False:
+            names_file = Path(names_path) if names_path else data / "names.tsv.gz"
+            for line in gzip.decompress(names_file.read_bytes()).decode("utf-8").split("\n"):
+                if line:
+                    ocd_id, name, kind, source, note = line.split("\t")
+                    names.append((ocd_id, name, kind, source, note))
         rows: dict[str, tuple[str, str, str]] = {}
         for line in gzip.decompress(div_bytes).decode("utf-8").split("\n"):
             if line:
@@ -206,7 +301,7 @@ class Registry:
             if line:
                 alias, target, _note = line.split("\t")
                 aliases[alias] = target
-        return cls(rows, aliases)
+        return cls(rows, aliases, names)
 
     # ------------------------------------------------------------------ lookup
     def __len__(self) -> int:
@@ -266,9 +361,26 @@ class Registry:
                 fips=fips or None,
                 parent=self._parent(key),
                 valid_through=date.fromisoformat(valid_through) if valid_through else None,
+                display_name=self._display_name(key, name),
             )
             self._models[key] = model
         return model
+
+    def _display_name(self, key: str, name: str) -> str:
+        for other in self._names.get(key, ()):
+            if other.kind == "proper":
+                return other.name
+        return _nice_case(name) if _kind(key) == "school_district" else name
+
+    def other_names(self, ocd_id: str, *, field: str = DEFAULT_FIELD) -> list[OtherName]:
+        """The proper name and aliases of a division, each with its source (may be
+        empty), e.g. for LAUSD ``"Los Angeles Unified School District"`` (proper),
+        ``"LAUSD"`` (alias).
+
+        Raises:
+            UnknownJurisdiction: unknown id.
+        """
+        return list(self._names.get(self.canonical(ocd_id, field=field), ()))
 
     def _parent(self, key: str) -> str | None:
         while "/" in key[len(_PREFIX):]:
@@ -338,57 +450,108 @@ class Registry:
         return [self.get(i) for i in self._children.get(key, ())]
 
     # ------------------------------------------------------------------ search
-    def search(self, text: str, limit: int = 20) -> list[Jurisdiction]:
-        """Find divisions by name or id, case-insensitively.
+    def search(self, text: str, limit: int | None = 20, offset: int = 0, *,
+               prefer: Collection[str] = frozenset(),
+               governments: bool = False) -> list[Jurisdiction]:
+        """Find divisions by name, alias or id, case- and accent-insensitively.
 
-        Order: exact matches (name, id, or the id's last value: ``"san diego"``
-        matches ``county:san_diego``), then prefix matches, then matches at a word
-        start, then other substrings; ties by kind (states, counties, places, school
-        districts, other bodies, subdivisions), then shorter name, then id.
-
-        Args:
-            text: free text (``"san diego"``) or part of an id (``"county:san_diego"``).
-            limit: maximum number of results (``None`` for all).
+        The hits of :meth:`find` (which also gives the total); see there.
 
         Returns:
             A list of :class:`Jurisdiction`, best first; empty for blank text.
         """
-        q = " ".join(_fold(text or "").split())
-        if not q:
-            return []
-        qid = q.replace(" ", "_")
-        if self._search_rows is None:
-            self._search_rows = [(i, _fold(r[0]), _fold(i)) for i, r in self._rows.items()]
-        hits = []
-        for ocd_id, name, id_l in self._search_rows:
-            if q in name or qid in id_l:
-                value = id_l.rsplit("/", 1)[-1].split(":", 1)[-1]
-                if name == q or id_l == qid or value == qid:
-                    tier = 0
-                elif name.startswith(q) or value.startswith(qid):
-                    tier = 1
-                elif (" " + q) in name or ("_" + qid) in value:
-                    tier = 2
-                else:
-                    tier = 3
-                hits.append((tier, _kind_rank(ocd_id), len(name), ocd_id))
-        hits.sort()
-        if limit is not None:
-            hits = hits[:limit]
-        return [self.get(h[3]) for h in hits]
+        return self.find(text, limit, offset, prefer=prefer, governments=governments).hits
+
+    def find(self, text: str, limit: int | None = 20, offset: int = 0, *,
+             prefer: Collection[str] = frozenset(),
+             governments: bool = False) -> SearchPage:
+        """One page of the divisions matching ``text``, with the total.
+
+        Reads names people type: aliases and abbreviations (``"LAUSD"``, ``"NYC"``,
+        ``"CPS"``), proper names of school districts, a trailing state
+        (``"Harris County, TX"``), punctuation-free spellings (``"Miami Dade"``) and
+        office names (``"San Diego County Sheriff"`` finds the county). Order: text
+        matches at a word start (exact name, alias or id value; then prefix; then word
+        start), then other text matches, with ``prefer`` ids first in each group; ties
+        by the kind the office hints at, then kind (states, counties, places, school
+        districts, other bodies, subdivisions), shorter name, id. When nothing matches
+        as text, the closest names (edit similarity, rapidfuzz) with
+        ``approximate=True``: ``"Fresnoo"`` finds Fresno. See
+        :mod:`cooprules.jurisdictions.search`.
+
+        Args:
+            text: free text (``"san diego"``) or part of an id (``"county:san_diego"``);
+                only its first 200 characters are read.
+            limit: most hits on the page (``None`` for all).
+            offset: hits to skip (0 for the first page).
+            prefer: ids ranked first within each match group, e.g. the governments
+                whose own law is encoded.
+            governments: leave out subdivisions (council districts, wards, ...).
+
+        Returns:
+            A :class:`SearchPage`; ``total`` 0 and no hits for blank text.
+
+        Raises:
+            ValueError: ``limit`` below 0 or ``offset`` below 0.
+        """
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ValueError(f"limit and offset must be 0 or more (got limit={limit!r}, offset={offset!r})")
+        entries, approximate = self._name_index().find(text or "", prefer, governments)
+        stop = None if limit is None else offset + limit
+        ids = self._name_index().ids
+        hits = [self.get(ids[e]) for e in entries[offset:stop]]
+        return SearchPage(total=len(entries), offset=offset,
+                          limit=len(entries) if limit is None else limit,
+                          hits=hits, approximate=approximate)
+
+    def warm(self) -> None:
+        """Build the search and "did you mean" indexes now (about 0.5 s of CPU) rather
+        than on the first search; a server calls this once at start-up."""
+        self._name_index()
+        self._state_buckets()
+        self._name_index().find("warm up")
+
+    def _name_index(self) -> NameIndex:
+        if self._index is not None:
+            return self._index
+        with self._build_lock:
+            return self._build_name_index()
+
+    def _build_name_index(self) -> NameIndex:
+        if self._index is None:
+            states: dict[str, str] = {}
+            for i, row in self._rows.items():
+                if i.count("/") == 2:
+                    code = _value(i)
+                    states[code] = code
+                    states[norm(row[0])] = code
+            for alias, target in self._aliases.items():
+                if alias.count("/") == 2 and target.count("/") == 2:
+                    states.setdefault(_value(alias), _value(target))
+            ranks = {i: _kind_rank(i) for i in self._rows}
+            self._index = NameIndex(
+                list(self._rows), {i: r[0] for i, r in self._rows.items()},
+                {i: [o.name for o in v] for i, v in self._names.items()},
+                ranks, states, {i: r == 5 for i, r in ranks.items()})
+        return self._index
 
     # ------------------------------------------------------------------ did you mean
     def suggest(self, text: object, n: int = 5) -> list[str]:
         """Return up to ``n`` known canonical ids close to ``text``, best first.
 
-        Id-shaped text is compared (difflib) with the ids of its own state only,
-        both whole (``county:san_deigo`` -> ``county:san_diego``) and by the last
-        value (``school_district:los_angeles_unified`` -> the id with its county
-        segment); a misspelt state segment is corrected first. Other text is looked
-        up by name (:meth:`search`, then difflib over names).
+        Id-shaped text is compared (rapidfuzz edit similarity) with the ids of its own
+        state only, both whole (``county:san_deigo`` -> ``county:san_diego``) and by
+        the last value (``school_district:los_angeles_unified`` -> the id with its
+        county segment); a misspelt state segment is corrected first. Other text is
+        looked up by name (:meth:`find`: aliases, then near names). Answers are cached
+        (bounded LRU, :data:`SUGGEST_CACHE_SIZE`); text past
+        :data:`SUGGEST_MAX_CHARS` characters is not read.
         """
         if not isinstance(text, str) or not text.strip():
             return []
+        return list(self._suggest_cached(text[:SUGGEST_MAX_CHARS], n))
+
+    def _suggest_uncached(self, text: str, n: int) -> tuple[str, ...]:
         key = _normalise(text)
         if not key.startswith(_PREFIX):
             fixed = None
@@ -397,64 +560,68 @@ class Registry:
             elif key.split(":", 1)[0] in STATE_LEVEL_KINDS and ":" in key:
                 fixed = _US_PREFIX + key
             if fixed is None:
-                return self._suggest_by_name(text, n)
+                return tuple(j.ocd_id for j in self.find(text, limit=n, governments=True).hits)
             key = fixed
         if key in self._rows or key in self._aliases:
-            return [self.canonical(key)]
+            return (self.canonical(key),)
         parts = key.split("/")
         if len(parts) < 3:
-            return [COUNTRY_ID]
+            return (COUNTRY_ID,)
         buckets = self._state_buckets()
         state_seg = parts[2]
         if state_seg not in buckets:
             states = self._close_states(state_seg)
             if not states:
-                return []
+                return ()
             if len(parts) == 3:
-                return [_US_PREFIX + s for s in states[:n]]
+                return tuple(_US_PREFIX + s for s in states[:n])
             state_seg = states[0]
             fixed_id = "/".join([*parts[:2], state_seg, *parts[3:]])
             if fixed_id in self._rows or fixed_id in self._aliases:
-                return [self.canonical(fixed_id)]
+                return (self.canonical(fixed_id),)
         if len(parts) == 3:
-            return [_US_PREFIX + state_seg]
+            return (_US_PREFIX + state_seg,)
         tail = _fold("/".join(parts[3:]))
         value = _fold(parts[-1].split(":", 1)[-1])
         kind = parts[-1].split(":", 1)[0]
+        tails, values, ids = buckets[state_seg]
+        cutoff = 60.0
+        scores: dict[int, float] = {}
+        for _, score, pos in process.extract(tail, tails, scorer=fuzz.ratio, processor=None,
+                                             score_cutoff=cutoff, limit=n * 8):
+            scores[pos] = score / 100
+        for _, score, pos in process.extract(value, values, scorer=fuzz.ratio, processor=None,
+                                             score_cutoff=cutoff, limit=n * 8):
+            r = score / 100 * (0.97 if _kind(ids[pos]) == kind else 0.93)
+            scores[pos] = max(scores.get(pos, 0.0), r)
         scored = []
-        m_tail = difflib.SequenceMatcher(autojunk=False)
-        m_tail.set_seq2(tail)
-        m_value = difflib.SequenceMatcher(autojunk=False)
-        m_value.set_seq2(value)
-        cutoff = 0.6
-        for c_tail, c_value, c_id in buckets[state_seg]:
-            best = 0.0
-            m_tail.set_seq1(c_tail)
-            if m_tail.real_quick_ratio() >= cutoff and m_tail.quick_ratio() >= cutoff:
-                best = m_tail.ratio()
-            m_value.set_seq1(c_value)
-            if m_value.real_quick_ratio() >= cutoff and m_value.quick_ratio() >= cutoff:
-                r = m_value.ratio() * (0.97 if _kind(c_id) == kind else 0.93)
-                best = max(best, r)
-            if _kind(c_id) != kind:
+        for pos, best in scores.items():
+            if _kind(ids[pos]) != kind:
                 best *= 0.9  # an id of the kind asked for beats a near name of another kind
-            if best >= cutoff:
-                scored.append((-best, _kind_rank(c_id), c_id))
+            if best >= cutoff / 100:
+                scored.append((-best, _kind_rank(ids[pos]), ids[pos]))
         scored.sort()
-        return [s[2] for s in scored[:n]]
+        return tuple(s[2] for s in scored[:n])
 
-    def _state_buckets(self) -> dict[str, list[tuple[str, str, str]]]:
-        """state segment (``"state:ca"``) -> [(folded tail, folded last value, id)]."""
+    def _state_buckets(self) -> dict[str, tuple[list[str], list[str], list[str]]]:
+        """state segment (``"state:ca"``) -> (folded tails, folded last values, ids)."""
+        if self._buckets is not None:
+            return self._buckets
+        with self._build_lock:
+            return self._build_state_buckets()
+
+    def _build_state_buckets(self) -> dict[str, tuple[list[str], list[str], list[str]]]:
         if self._buckets is None:
-            buckets: dict[str, list[tuple[str, str, str]]] = {}
+            buckets: dict[str, tuple[list[str], list[str], list[str]]] = {}
             for i in self._rows:
                 parts = i.split("/")
                 if len(parts) < 3:
                     continue
-                bucket = buckets.setdefault(parts[2], [])
+                bucket = buckets.setdefault(parts[2], ([], [], []))
                 if len(parts) > 3:
-                    bucket.append((_fold("/".join(parts[3:])),
-                                   _fold(parts[-1].split(":", 1)[-1]), i))
+                    bucket[0].append(_fold("/".join(parts[3:])))
+                    bucket[1].append(_fold(parts[-1].split(":", 1)[-1]))
+                    bucket[2].append(i)
             self._buckets = buckets
         return self._buckets
 
@@ -474,22 +641,6 @@ class Registry:
             else:
                 out.append(seg)
         return out
-
-    def _suggest_by_name(self, text: str, n: int) -> list[str]:
-        found = [j.ocd_id for j in self.search(text, limit=n)]
-        if found:
-            return found
-        if self._name_index is None:
-            index: dict[str, list[str]] = {}
-            for i, row in self._rows.items():
-                if _kind_rank(i) <= 3:  # states, counties, places, school districts
-                    index.setdefault(_fold(row[0]), []).append(i)
-            self._name_index = index
-        out: list[str] = []
-        q = " ".join(_fold(text).split())
-        for name in difflib.get_close_matches(q, list(self._name_index), n=n, cutoff=0.75):
-            out.extend(sorted(self._name_index[name], key=_kind_rank))
-        return out[:n]
 
 
 def _normalise(ocd_id: str) -> str:

@@ -37,12 +37,11 @@ def _engine(request: Request):
 
 
 def jurisdiction_name(engine, ocd_id: str) -> str | None:
-    """The registry's name for ``ocd_id`` (school-district names capitalised), or None."""
+    """The registry's name to show for ``ocd_id`` (a school district's proper name), or None."""
     try:
-        name = engine.registry.get(engine.registry.canonical(ocd_id)).name
+        return engine.registry.get(engine.registry.canonical(ocd_id)).display_name
     except Exception:
         return None
-    return name if any(c.isupper() for c in name) else name.title()
 
 
 def _kind(ocd_id: str) -> str:
@@ -60,14 +59,16 @@ def office_choices(engine) -> list[dict[str, str]]:
 
 
 def search(engine, q: str) -> list[dict[str, Any]]:
-    """Search hits for the office step: ``[{ocd_id, name, kind, encoded_law}]``."""
-    from ..api.routes import is_subdivision
-
-    found = engine.registry.search(q[:200], limit=200) if q.strip() else []
-    hits = [j for j in found if not is_subdivision(j.ocd_id)]
-    hits = sorted(hits, key=lambda j: j.ocd_id not in engine.corpus.folders)[:SEARCH_LIMIT]  # encoded law first
-    return [{"ocd_id": j.ocd_id, "name": j.name if any(c.isupper() for c in j.name) else j.name.title(),
-             "kind": j.kind, "encoded_law": j.ocd_id in engine.corpus.folders} for j in hits]
+    """Search hits for the office step: ``[{ocd_id, name, kind, encoded_law, approximate}]``
+    (``approximate``: no name matched as typed; these are the closest names)."""
+    folders = engine.corpus.folders
+    # The registry ranks encoded law first, reads aliases ("LAUSD", "Harris County, TX")
+    # and, when no name matches, offers the closest names ("Fresnoo" -> Fresno).
+    if not q.strip():
+        return []
+    found = engine.registry.find(q[:200], limit=SEARCH_LIMIT, prefer=frozenset(folders), governments=True)
+    return [{"ocd_id": j.ocd_id, "name": j.display_name, "kind": j.kind, "encoded_law": j.ocd_id in folders,
+             "approximate": found.approximate} for j in found.hits]
 
 
 def entity_order(ocd_id: str) -> tuple[list[str], list[str]]:

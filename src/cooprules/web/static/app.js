@@ -24,7 +24,7 @@
       var id = "hit-jurisdiction-" + i;
       return '<div class="choice"><input type="radio" name="jurisdiction" id="' + id + '" value="' + esc(h.ocd_id) +
         '"' + (i === 0 ? " checked" : "") + ' aria-describedby="' + id + '-help"><label for="' + id + '">' +
-        esc(title(h.name)) + '<span class="help" id="' + id + '-help">' + esc(h.ocd_id) + "</span></label></div>";
+        esc(h.display_name || title(h.name)) + '<span class="help" id="' + id + '-help">' + esc(h.ocd_id) + "</span></label></div>";
     }).join("");
     hits.innerHTML = html || '<p>' + esc(hits.getAttribute("data-none") || "") + "</p>";
   }
@@ -36,8 +36,8 @@
       last = text;
       if (text.length < 2) { return; }
       fetch("/v1/jurisdictions?governments=true&limit=12&q=" + encodeURIComponent(text))
-        .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (list) { if (q.value.trim() === text) show(list); })
+        .then(function (r) { return r.ok ? r.json() : {results: []}; })
+        .then(function (page) { if (q.value.trim() === text) show(page.results || []); })
         .catch(function () {});
     }, 200);
   });
