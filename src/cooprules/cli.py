@@ -421,8 +421,20 @@ _register_frontends(app)
 _register_analysis(app)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``cooprules`` command. A command whose optional dependencies are not
+    installed stops with the extra to install (exit 2), not a traceback."""
+    from .extras import missing_extra_message
+
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        command = "cooprules " + next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        message = missing_extra_message(exc, f"`{command.strip()}`")
+        if message is None:
+            raise
+        err.print(message, markup=False, highlight=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

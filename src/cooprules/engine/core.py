@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 from typing import Any, Iterable
 
-import cel
+from ..corpus.celbinding import cel
 
 from ..corpus.conditions import ConditionError
 from ..corpus.loader import Corpus, load_corpus
