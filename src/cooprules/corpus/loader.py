@@ -242,7 +242,13 @@ def read_yaml_file(path: Path, rel: str | None = None) -> Any:
     return load_yaml(read_limited(path, rel), rel)
 
 
-def _read_yaml(path: Path, rel: str) -> tuple[Any, bytes]:
+def _read_yaml(path: Path, rel: str) -> Any:
+    """The YAML document of a rule file (:func:`read_yaml_file`)."""
+    return read_yaml_file(path, rel)
+
+
+def _read_yaml_bytes(path: Path, rel: str) -> tuple[Any, bytes]:
+    """The YAML document of a rule file and its bytes (for the corpus hash)."""
     data = read_limited(path, rel)
     return load_yaml(data, rel), data
 
@@ -292,7 +298,7 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
             errors.append(CorpusError(rel_j, "missing: every folder of rules/ names its lawmaker (ocd_id, name, id_prefix)"))
             continue
         try:
-            raw, data = _read_yaml(jpath, rel_j)
+            raw, data = _read_yaml_bytes(jpath, rel_j)
         except CorpusError as exc:
             errors.append(exc)
             continue
@@ -314,7 +320,7 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
             path = here / name
             rel = f"{rel_dir}/{name}"
             try:
-                data, raw_bytes = _read_yaml(path, rel)
+                data, raw_bytes = _read_yaml_bytes(path, rel)
             except CorpusError as exc:
                 errors.append(exc)
                 continue
