@@ -153,15 +153,21 @@ def test_lookup_prefers_jem_then_wso_then_tfm(ags):
     assert ags.lookup(lee, Entity.police, D(2025, 7, 2)).agency == "Lee County Port Authority Police"
 
 
-def test_sheriff_and_jail_are_one_office(ags):
-    bullitt = US + "ky/county:bullitt"  # only the Bullitt County Detention Center (JEM)
-    for ent in (Entity.jail, Entity.sheriff):
-        a = ags.lookup(bullitt, ent, D(2025, 7, 1))
-        assert a.agency == "Bullitt County Detention Center" and a.model is Agreement287g.jail_enforcement
-    osceola = US + "fl/county:osceola"  # jail WSO 2019-10-15, sheriff TFM 2025-02-26
-    assert ags.lookup(osceola, Entity.sheriff, D(2024, 1, 1)).model is Agreement287g.warrant_service_officer
-    assert ags.lookup(osceola, Entity.sheriff, D(2025, 7, 1)).model is Agreement287g.warrant_service_officer
-    assert ags.lookup(osceola, Entity.jail, D(2025, 7, 1)).entity is Entity.jail
+def test_sheriff_and_jail_are_one_office_only_where_the_sheriff_runs_the_jail(ags):
+    """Where the sheriff runs the jail, the sheriff's agreement is the jail's and the
+    reverse; where another body runs it (a Kentucky jailer, a Florida county corrections
+    department: jail_operators.csv), each office has its own agreements."""
+    ellis = US + "tx/county:ellis"  # the Sheriff's jail enforcement agreement
+    assert ags.lookup(ellis, Entity.jail, D(2025, 5, 1)) == ags.lookup(ellis, Entity.sheriff, D(2025, 5, 1))
+    assert ags.lookup(ellis, Entity.jail, D(2025, 5, 1)).model is Agreement287g.jail_enforcement
+    bullitt = US + "ky/county:bullitt"  # only the Bullitt County Detention Center (JEM), run by the jailer
+    a = ags.lookup(bullitt, Entity.jail, D(2025, 7, 1))
+    assert a.agency == "Bullitt County Detention Center" and a.model is Agreement287g.jail_enforcement
+    assert ags.lookup(bullitt, Entity.sheriff, D(2025, 7, 1)) is None
+    osceola = US + "fl/county:osceola"  # jail (county Corrections) WSO 2019-10-15, sheriff TFM 2025-02-26
+    assert ags.lookup(osceola, Entity.sheriff, D(2024, 1, 1)) is None
+    assert ags.lookup(osceola, Entity.sheriff, D(2025, 7, 1)).model is Agreement287g.task_force
+    assert ags.lookup(osceola, Entity.jail, D(2025, 7, 1)).model is Agreement287g.warrant_service_officer
 
 
 def test_lookup_normalises_and_rejects(ags):
@@ -220,7 +226,7 @@ def test_provisions_validate(ags):
     assert set(tfm.actions) == {Action.immigration_officer_functions, Action.civil_immigration_arrest}
     assert tfm.when == "context.location != 'jail'"
     wso = by_id["g287-fl-orange-county-corrections-department-wso"]
-    assert wso.binds == [Entity.jail, Entity.sheriff]
+    assert wso.binds == [Entity.jail]  # Orange County Corrections runs the jail, not the Sheriff (jail_operators.csv)
     assert "administrative_warrant_arrest" in wso.when and "context.location == 'jail'" in wso.when
 
 

@@ -47,8 +47,22 @@ def test_matrix_equals_direct_evaluation(engine, scenarios, matrix):
     rng = random.Random(5)
     sample = rng.sample(rows, 300) + [r for r in rows if r["jurisdiction"].endswith(("county:san_diego", "place:los_angeles"))]
     for r in sample:
-        d = engine.evaluate(by_id[r["scenario"]].request_for(r["jurisdiction"], None, r["kind"]), DAY)
+        d = engine.evaluate(by_id[r["scenario"]].request_for(r["jurisdiction"], r["entity"]), DAY)
         assert (r["outcome"], r["citations"]) == (d.outcome.value, ";".join(c.id for c in d.citations)), r
+
+
+def test_matrix_asks_the_body_that_runs_the_jail_and_includes_dc(engine, scenarios, matrix):
+    """Jail questions go to the jail's operator (King County's Department of Adult and
+    Juvenile Detention, DC's Department of Corrections), elsewhere to the sheriff, who
+    runs the jail; DC is a row of the matrix."""
+    hold = next(s for s in scenarios if s.action == "detainer_hold" and s.entity == "sheriff")
+    rows = {r["jurisdiction"]: r for r in matrix.filter(pl.col("scenario") == hold.id).to_dicts()}
+    assert rows["ocd-division/country:us/district:dc"]["entity"] == "jail"
+    assert rows["ocd-division/country:us/district:dc"]["outcome"] == "prohibited"
+    assert rows["ocd-division/country:us/state:wa/county:king"]["entity"] == "jail"
+    assert rows["ocd-division/country:us/state:fl/county:miami-dade"]["entity"] == "jail"
+    assert rows["ocd-division/country:us/state:ca/county:san_diego"]["entity"] == "sheriff"
+    assert rows["ocd-division/country:us/state:hi/county:honolulu"]["entity"] == "jail"
 
 
 def test_law_key_groups_counties_without_their_own_law(engine):

@@ -16,6 +16,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from .jurisdictions.jail_operators import entity_for_jail_question
 from .vocabulary import Decision
 from .web import labels
 from .web.i18n import N_, gettext_for
@@ -71,6 +72,8 @@ def card_requests(jurisdiction: str, entity: str, as_of: dt.date | None = None) 
             req["subject"] = {"role": ROLE[entity]}
         if as_of is not None:
             req["context"] = {"date": as_of.isoformat()}
+        # a jail question goes to whoever runs the jail (DESIGN.md, "The office asked")
+        req["responder"]["entity"] = entity_for_jail_question(jurisdiction, entity, {"action": action})
         out.append((label, req))
     return out
 

@@ -304,6 +304,10 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
             ("when", p.when), ("overrides", ", ".join(p.overrides) or "-"), ("preempts lower", str(p.preempts_lower)),
             ("in force", f"{p.effective_from} to {p.effective_to or '(open)'}"), ("status", p.status.value),
             ("confidence", p.confidence.value)]
+    if p.binds_classes:
+        rows.append(("binds (classes)", ", ".join(p.binds_classes)))
+    if p.binds_note:
+        rows.append(("binds: why", p.binds_note))
     if p.binds_contested:
         rows.append(("binding disputed for", ", ".join(e.value for e in p.binds_contested)))
     for k, v in rows:

@@ -42,6 +42,27 @@ class Entity(Word):
     state_agency = "state_agency"
 
 
+#: Named classes of entity words for a provision's ``binds`` (VOCABULARY.md,
+#: "Named classes of entities"): class name -> the words it stands for, each class
+#: the class of bodies statutes name ("law enforcement agency", "any state agency").
+#: The corpus loader expands them (:func:`cooprules.corpus.binds.expand_binds`).
+ENTITY_CLASSES: dict[str, tuple[Entity, ...]] = {
+    "law_enforcement_agency": (Entity.sheriff, Entity.police, Entity.jail, Entity.probation, Entity.corrections,
+                               Entity.school_police),
+    "local_law_enforcement_agency": (Entity.sheriff, Entity.police, Entity.jail, Entity.probation,
+                                     Entity.school_police),
+    "state_government_agency": (Entity.state_agency, Entity.corrections),
+    "local_government_agency": (Entity.sheriff, Entity.police, Entity.jail, Entity.probation, Entity.school_district,
+                                Entity.school_police, Entity.health_facility, Entity.library, Entity.city_department,
+                                Entity.county_department),
+    "county_government": (Entity.probation, Entity.county_department, Entity.health_facility, Entity.library),
+    "city_government": (Entity.police, Entity.city_department, Entity.library, Entity.health_facility),
+    "public_school": (Entity.school_district, Entity.school_police),
+    "health_care": (Entity.health_facility,),
+    "court": (Entity.courthouse,),
+}
+
+
 class Agreement287g(Word):
     """The responder's 287(g) agreement model under 8 U.S.C. 1357(g)."""
 

@@ -68,6 +68,18 @@ _RANK = {m: n for n, m in enumerate(MODEL_PREFERENCE)}
 #: agreement of either answers a query about the other.
 _SAME_OFFICE = {Entity.sheriff: (Entity.sheriff, Entity.jail), Entity.jail: (Entity.jail, Entity.sheriff)}
 
+
+def _same_office(ocd_id: str, entity: Entity) -> tuple[Entity, ...]:
+    """The words naming one office with ``entity``: sheriff and jail where the sheriff
+    runs the county's jail, else the word alone (a Kentucky jailer's agreement is not the
+    sheriff's; jail_operators.csv)."""
+    from ..jurisdictions.jail_operators import sheriff_runs_jail
+
+    if entity in _SAME_OFFICE and sheriff_runs_jail(ocd_id):
+        return _SAME_OFFICE[entity]
+    return (entity,)
+
+
 #: What each model lets designated officers do, as a short title ({facility} is "jail"
 #: or "prisons"). The actions, condition and confidence come from the model's YAML
 #: (:mod:`cooprules.agreements.models`).
@@ -284,7 +296,7 @@ class Agreements:
         key = _norm_id(ocd_id)
         ent = Entity(entity)
         day = _as_date(day)
-        found = [a for e in _SAME_OFFICE.get(ent, (ent,))
+        found = [a for e in _same_office(key, ent)
                  for a in self._by_office.get((key, e), ()) if a.effective_from <= day]
         if not found:
             return None
@@ -308,7 +320,8 @@ class Agreements:
         ``-2`` is added on a clash), cite ``287(g) MOA, <agency>, <model name>
         (signed YYYY-MM-DD)``, source the MOA link (ICE's 287(g) page while the link
         is pending), source_kind ``agreement``, jurisdiction the mapped OCD-ID, binds
-        the mapped entity (a sheriff's agreement also binds ``jail`` and the reverse),
+        the mapped entity (a sheriff's agreement also binds ``jail`` and the reverse
+        where the sheriff runs the county jail; jail_operators.csv),
         effect ``permitted`` for the model's actions under the model's scope (both from
         the model's YAML, ``rules/us/287g-model-*.yaml``, see
         :mod:`cooprules.agreements.models`): jail enforcement in the jail (a civil arrest
@@ -343,8 +356,7 @@ class Agreements:
             what = _MODEL_TITLES[a.model]
             facility = "prisons" if a.entity is Entity.corrections else "jail"
             binds = [a.entity]
-            if a.entity in _SAME_OFFICE:
-                binds += [e for e in _SAME_OFFICE[a.entity] if e is not a.entity]
+            binds += [e for e in _same_office(a.ocd_id, a.entity) if e is not a.entity]
             signed = f"signed {a.signed.isoformat()}" if a.signed else "signing date not given"
             listed = (f"ICE 287(g) participating-agencies list of {a.list_date.isoformat()}"
                       if a.list_date else "ICE 287(g) participating-agencies list")

@@ -19,6 +19,7 @@ import polars as pl
 
 from ..engine.layers import lawmakers
 from ..jurisdictions import COUNTY_KINDS
+from ..jurisdictions.jail_operators import INDEPENDENT_CITIES, entity_for_jail_question, office_words
 from .standard import ENTITY_FOR_KIND, Scenario
 
 #: Output columns of :func:`run_matrix`, in order.
@@ -38,15 +39,39 @@ class Unit:
     cells: list[tuple[int, str, str]]  # (group, scenario id, entity)
 
 
+#: The District of Columbia: a county equivalent (FIPS 11001) with no county above it.
+DC = "ocd-division/country:us/district:dc"
+
+
 def matrix_jurisdictions(engine, kinds: Iterable[str] | None = DEFAULT_KINDS, encoded: bool = True) -> list[str]:
     """The jurisdictions a matrix covers: every registry id of ``kinds`` (default every
-    county and county equivalent; ``None`` for all 70,000+ ids), plus, when ``encoded``,
-    every government with a folder in the corpus. Sorted; states and the country are
-    left out unless asked for by kind."""
+    county and county equivalent, the District of Columbia and the independent cities
+    among them; ``None`` for all
+    70,000+ ids), plus, when ``encoded``, every government with a folder in the corpus.
+    Sorted; states and the country are left out unless asked for by kind."""
     ids = set(engine.registry.ids(list(kinds))) if kinds is not None else set(engine.registry)
+    if kinds is not None and set(kinds) & COUNTY_KINDS:
+        ids |= {j for j in (DC, *INDEPENDENT_CITIES) if j in engine.registry}
     if encoded:
         ids |= {j for j in engine.corpus.folders if j.count("/") >= 3 and j in engine.registry}
     return sorted(ids)
+
+
+def scenario_entity(scenario: Scenario, jurisdiction: str, kind: str | None, entity: str | None = None) -> str:
+    """The entity a matrix, map or card asks for one scenario in one jurisdiction:
+    ``entity`` when given; else the scenario's, swapped per :data:`ENTITY_FOR_KIND`
+    (a city has police, not a sheriff), and for a question about the jail asked of
+    the sheriff, ``jail`` where another body runs that jail (DESIGN.md, "The office
+    asked"; :func:`~cooprules.jurisdictions.jail_operators.entity_for_jail_question`).
+    The District of Columbia has no sheriff: its jail questions go to the jail (its
+    Department of Corrections), the others to its police."""
+    if entity:
+        return entity
+    ent = ENTITY_FOR_KIND.get((scenario.entity, kind or ""), scenario.entity)
+    ent = entity_for_jail_question(jurisdiction, ent, scenario.request)
+    if jurisdiction == DC and ent == "sheriff":
+        ent = "police"
+    return ent
 
 
 def _lawmakers_reading_jurisdiction(corpus) -> set[str]:
@@ -67,9 +92,12 @@ def law_key(engine, ocd_id: str, *, _cache: dict | None = None) -> tuple:
 def _law_key(engine, ocd_id: str, with_law: set[str], reading: set[str]) -> tuple:
     canon = engine.canonical_jurisdiction(ocd_id)
     chain = lawmakers(engine.registry, canon)
-    kind = canon.rsplit("/", 1)[-1].split(":", 1)[0]
+    kind = "independent_city" if canon in INDEPENDENT_CITIES else canon.rsplit("/", 1)[-1].split(":", 1)[0]
     kind_class = kind if kind in ("place", "school_district") else "other"
-    key: tuple = (kind_class, tuple(j for j in chain if j in with_law))
+    key: tuple = (kind_class, tuple(j for j in chain if j in with_law),
+                  # who runs the jail decides which words name the office asked
+                  tuple(sorted(w.value for w in office_words(canon, "jail"))),
+                  tuple(sorted(w.value for w in office_words(canon, "sheriff"))))
     if any(j in reading for j in chain):
         key += (canon,)
     return key
@@ -87,7 +115,7 @@ def _jurisdiction_frame(engine, jurisdictions: list[str]) -> pl.DataFrame:
         g = groups.setdefault(key, len(groups))
         rows["jurisdiction"].append(info.ocd_id)
         rows["name"].append(info.name)
-        rows["kind"].append(info.kind)
+        rows["kind"].append("independent_city" if info.ocd_id in INDEPENDENT_CITIES else info.kind)
         rows["state"].append(info.state)
         rows["fips"].append(info.fips)
         rows["group"].append(g)
@@ -103,13 +131,15 @@ def _by_lawmaker_action(corpus) -> dict[tuple[str, str], list]:
     return index
 
 
-def _reaches(cp, entity: str, day: dt.date) -> bool:
-    """Whether a provision can count for ``entity`` on ``day``: in force then, and
-    binding the entity or disputed for it (status is not looked at: keys stay exact)."""
+def _reaches(cp, words: frozenset, day: dt.date) -> bool:
+    """Whether a provision can count for the office named by ``words`` (entity words,
+    :func:`~cooprules.jurisdictions.jail_operators.office_words`) on ``day``: in force
+    then, and binding the office or disputed for it (status is not looked at: keys
+    stay exact)."""
     p = cp.provision
     if not (p.effective_from <= day and (p.effective_to is None or day < p.effective_to)):
         return False
-    return p.binds == "all" or entity in {e.value for e in p.binds} or entity in {e.value for e in p.binds_contested}
+    return p.binds == "all" or not words.isdisjoint(p.binds) or not words.isdisjoint(p.binds_contested)
 
 
 def plan_units(engine, jframe: pl.DataFrame, scenarios: list[Scenario], as_of: dt.date,
@@ -129,13 +159,14 @@ def plan_units(engine, jframe: pl.DataFrame, scenarios: list[Scenario], as_of: d
     for g, j, kind in reps.select("group", "jurisdiction", "kind").iter_rows():
         chain = lawmakers(engine.registry, j)
         for s in scenarios:
-            ent = entity or ENTITY_FOR_KIND.get((s.entity, kind or ""), s.entity)
+            ent = scenario_entity(s, j, kind, entity)
             skey = (ent, s.action)
             sig = sigs.get(skey)
             if sig is None:
-                found = [cp for law in chain for cp in index.get((law, s.action), ()) if _reaches(cp, ent, as_of)]
+                words = office_words(j, ent)
+                found = [cp for law in chain for cp in index.get((law, s.action), ()) if _reaches(cp, words, as_of)]
                 reads = any("responder.jurisdiction" in cp.provision.when for cp in found)
-                sig = sigs[skey] = (tuple(cp.id for cp in found), j if reads else None)
+                sig = sigs[skey] = (tuple(cp.id for cp in found), j if reads else None, tuple(sorted(words)))
             agreement = None
             if agreements is not None and (s.request.get("responder") or {}).get("agreement_287g") is None:
                 hit = agreements.lookup(j, Entity(ent), as_of)

@@ -31,6 +31,7 @@ from ..vocabulary import (
     Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
     Requester, Role,
 )
+from .binds import check_binds
 from .conditions import ConditionError
 from .loader import CompiledProvision, default_rules_path, read_tree
 
@@ -123,6 +124,7 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
         if ocd_id not in registry:
             findings.append(Finding(f"{rel}/_jurisdiction.yaml", f"ocd_id {ocd_id} is not in the jurisdiction registry", None, "ocd_id"))
     findings += _check_runtime_and_overlap(list(by_id.values()))
+    findings += check_binds(by_id.values())  # a hand-picked part of a named class says why
     findings += check_provenance(provisions)
     findings += _check_none_found(folders, folder_paths, registry)
     if national:
@@ -306,7 +308,9 @@ def _check_runtime_and_overlap(provisions: list[CompiledProvision]) -> list[Find
 
 def _binds(cp: CompiledProvision, entity: str) -> bool:
     b = cp.provision.binds
-    return b == "all" or entity in {e.value for e in b}
+    # sheriff and jail are one office wherever the sheriff runs the jail (office_words)
+    words = {"sheriff", "jail"} if entity in ("sheriff", "jail") else {entity}
+    return b == "all" or not words.isdisjoint(e.value for e in b)
 
 
 def _dates_overlap(a, b) -> bool:

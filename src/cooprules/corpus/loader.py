@@ -329,7 +329,8 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
     return provisions, folders, folder_paths, documents, digest.hexdigest()[:16], errors
 
 
-_INHERITED = ("source", "source_kind", "effective_from", "effective_to", "binds", "confidence", "checked", "status")
+_INHERITED = ("source", "source_kind", "effective_from", "effective_to", "binds", "binds_note", "confidence", "checked",
+              "status")
 
 
 def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: dict[str, dict[str, Any]],
@@ -358,6 +359,8 @@ def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: d
             continue
         merged = dict(item)
         for key in _INHERITED:
+            if key == "binds_note" and item.get("binds") is not None:
+                continue  # a provision's own binds needs its own note: the document's speaks of the document's
             if key not in merged or merged[key] is None:
                 value = getattr(doc, key)
                 if value is not None:

@@ -131,11 +131,21 @@ class DocumentDefaults(_Strict):
     source_kind: SourceKind
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
-    binds: list[Entity] | Literal["all"] | None = None
+    binds: list[str] | Literal["all"] | None = None
+    binds_note: str | None = None
     confidence: Confidence | None = None
     checked: Checked | None = None
     status: Status | None = None
     notes: str | None = None
+
+    @field_validator("binds")
+    @classmethod
+    def _known_binds(cls, v):
+        if isinstance(v, list):
+            from .binds import expand_binds
+
+            expand_binds(v)  # raises naming the unknown name and the allowed ones
+        return v
 
 
 class Provision(_Strict):
@@ -152,6 +162,10 @@ class Provision(_Strict):
     source_kind: SourceKind
     jurisdiction: str
     binds: list[Entity] | Literal["all"]
+    #: the named classes the rule file wrote in ``binds`` (expanded into ``binds``)
+    binds_classes: tuple[str, ...] = ()
+    #: why ``binds`` is only part of a named class (docs/rule-format.md)
+    binds_note: str | None = None
     binds_contested: list[Entity] = []
     actions: list[Action] = Field(min_length=1)
     effect: Effect | None = None
@@ -166,6 +180,27 @@ class Provision(_Strict):
     confidence: Confidence = Confidence.unconfirmed
     checked: Checked | None = None
     notes: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_binds(cls, data):
+        """Expand named classes in ``binds`` and ``binds_contested`` to entity words
+        (VOCABULARY.md, "Named classes of entities"), keeping the class names written
+        in ``binds_classes``."""
+        if not isinstance(data, dict):
+            return data
+        from .binds import expand_binds
+
+        data = dict(data)
+        binds = data.get("binds")
+        if isinstance(binds, (list, tuple)):
+            words, classes = expand_binds(binds)
+            data["binds"] = list(words)
+            data["binds_classes"] = tuple(dict.fromkeys((*data.get("binds_classes", ()), *classes)))
+        contested = data.get("binds_contested")
+        if isinstance(contested, (list, tuple)):
+            data["binds_contested"] = list(expand_binds(contested)[0])
+        return data
 
     @field_validator("when")
     @classmethod

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..corpus.loader import CompiledProvision, Corpus, layer_name
 from ..corpus.schema import Status
+from ..jurisdictions.jail_operators import office_words
 from ..vocabulary import Action, Entity
 
 
@@ -101,10 +102,15 @@ def chain_provisions(corpus: Corpus, registry, ocd_id: str, action: Action) -> l
 
 def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Action, day: dt.date) -> Plan:
     """Compute the :class:`Plan` for a responder, an action and a date (DESIGN.md
-    Semantics 1–2). Provisions bind only the entity kinds in ``binds``; those listing
-    the entity in ``binds_contested`` go to ``disputed``."""
+    Semantics 1–2). The responder is the office asked: the set of entity words that
+    name it there (:func:`~cooprules.jurisdictions.jail_operators.office_words`: where
+    the sheriff runs the county jail, ``sheriff`` and ``jail`` are one office; where a
+    county department runs it, ``jail`` is that department). A provision binds the
+    office when its ``binds`` names any of those words; one whose ``binds_contested``
+    names any of them goes to ``disputed``."""
     from ..corpus.coverage import none_found_index
 
+    words = office_words(ocd_id, entity)
     chain = lawmakers(registry, ocd_id)
     none_found = none_found_index(corpus)
     by_jurisdiction: dict[tuple[str, bool], list[CompiledProvision]] = {}
@@ -125,11 +131,11 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
                               checked_none=none_found.get(lawmaker) if folder is None and not agency else None)
             for cp in provisions:
                 p = cp.provision
-                if entity in p.binds_contested:
+                if not words.isdisjoint(p.binds_contested):
                     if p.in_force_on(day) and p.status not in (Status.enjoined, Status.repealed):
                         layer.disputed.append(cp)
                     continue
-                if not (p.binds == "all" or entity in p.binds):
+                if not (p.binds == "all" or not words.isdisjoint(p.binds)):
                     continue
                 if not p.in_force_on(day):
                     span = f"{p.effective_from}" + (f" to {p.effective_to}" if p.effective_to else " on")

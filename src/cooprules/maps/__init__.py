@@ -26,25 +26,73 @@ def build_map(engine, scenario, as_of: dt.date, level: str = "county", entity: s
     else:
         raise ValueError(f"--level: '{level}' is not a map level; allowed: county, state")
     table = run_matrix(engine, [scenario], as_of, jurisdictions, entity)
-    values, names = {}, {}
-    for fips, name, outcome in table.select("fips", "name", "outcome").iter_rows():
+    cities = _independent_city_shapes() if level == "county" else {}
+    values, names, entities = {}, {}, {}
+    for fips, name, outcome, ent in table.select("fips", "name", "outcome", "entity").iter_rows():
         if fips:
+            if level == "county" and len(fips) == 2:
+                fips += "001"  # the District of Columbia: its county shape is 11001
+            elif level == "county" and len(fips) == 7:  # an independent city: its county-equivalent shape
+                fips = cities.get((fips[:2], name.removesuffix(" city")), fips)
+            elif level == "county":
+                fips = RENUMBERED.get(fips, fips)
             values[fips] = outcome
             names[fips] = name
+            entities[ent] = entities.get(ent, 0) + 1
     entity_word = entity or scenario.entity
+    if len(entities) > 1:
+        asked = "asked of " + ", ".join(f"the {k.replace('_', ' ')} in {n:,}" for k, n in sorted(entities.items(), key=lambda kv: -kv[1]))
+        if "jail" in entities:
+            asked += " (the jail: where a body other than the sheriff runs it, that body)"
+    else:
+        asked = f"asked of the {entity_word.replace('_', ' ')}"
     data = MapData(level, values, names,
                    title=f"{scenario.id}: outcome by {unit}, {as_of.isoformat()}",
-                   subtitle=f"{scenario.title} (asked of the {entity_word.replace('_', ' ')})"
+                   subtitle=f"{scenario.title}. {asked[0].upper()}{asked[1:]}"
                    + (": state and federal law only; county and city law is on the county map." if level == "state" else "."))
-    drawn, missing = data.drawn()
-    counts: dict[str, int] = {}
-    for v in values.values():
-        counts[v] = counts.get(v, 0) + 1
-    shown = ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    data.note = (f"Law as of {as_of.isoformat()}; corpus {engine.corpus.version}; {drawn} {unit} shapes coloured "
-                 f"({shown}); {missing} answers with no shape (territories, newer boundaries). Shapes: us-atlas 3.0.1 "
-                 "(Census 2017). Not legal advice: every answer cites its provisions (cooprules matrix).")
+    data.note = legend_note(data, unit, as_of, engine.corpus.version)
     return data
+
+
+#: Counties whose Census code changed in 2015 (the registry keeps the old code; the
+#: shapes of 2017 have the new): Wade Hampton Census Area -> Kusilvak, Shannon County ->
+#: Oglala Lakota County.
+RENUMBERED = {"02270": "02158", "46113": "46102"}
+
+
+def _independent_city_shapes() -> dict[tuple[str, str], str]:
+    """(state FIPS, name) -> county FIPS of the independent cities' shapes (Census county
+    codes 510 and above: Virginia's cities, Baltimore, St. Louis, Carson City)."""
+    from .shapes import shapes
+
+    return {(f[:2], s.name): f for f, s in shapes("county").items() if f[2:].isdigit() and int(f[2:]) >= 500}
+
+
+def legend_note(data: MapData, unit: str, as_of: dt.date, version: str) -> str:
+    """The map's note: the date and corpus, the coloured shapes counted by outcome (the
+    counts add up to the shapes drawn), the shapes left uncoloured and the answers that
+    have no shape, both named."""
+    from .shapes import shapes
+
+    geo = shapes(data.level)
+    counts: dict[str, int] = {}
+    for fips in geo:
+        if fips in data.values:
+            counts[data.values[fips]] = counts.get(data.values[fips], 0) + 1
+    coloured = sum(counts.values())
+    shown = ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    blank = sorted(geo[f].name or f for f in geo if f not in data.values)
+    undrawn = sorted(data.names.get(f, f) for f in data.values if f not in geo)
+    data.blank, data.undrawn = blank, undrawn
+    return (f"Law as of {as_of.isoformat()}; corpus {version}; {coloured} of {len(geo)} {unit} shapes coloured ({shown})"
+            + (f"; {len(blank)} shapes with no answer: {_names(blank)}" if blank else "")
+            + (f"; {len(undrawn)} answers with no shape (territories, newer boundaries): {_names(undrawn)}" if undrawn else "")
+            + ". Shapes: us-atlas 3.0.1 (Census 2017). Not legal advice: every answer cites its provisions "
+              "(cooprules matrix).")
+
+
+def _names(items: list[str], limit: int = 12) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def draw(data: MapData, path: str) -> None:

@@ -35,6 +35,9 @@ class MapData:
     title: str = ""
     subtitle: str = ""
     note: str = ""
+    #: names of the shapes with no answer, and of the answers with no shape (set with the note)
+    blank: list[str] = field(default_factory=list)
+    undrawn: list[str] = field(default_factory=list)
 
     def drawn(self) -> tuple[int, int]:
         """(shapes with an answer, answers with no shape)."""
@@ -70,7 +73,7 @@ def render_png(data: MapData, path: str, dpi: int = 110) -> None:
             polys.append(ring)
             colours.append(_colour(data, fips))
     fig = plt.figure(figsize=(12, 8.6))
-    ax = fig.add_axes([0.01, 0.1, 0.98, 0.76])
+    ax = fig.add_axes([0.01, 0.15, 0.98, 0.71])
     ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="#ffffff", linewidths=0.15))
     if data.level == "county":
         outlines = [ring for s in shapes("state").values() for ring in s.rings]
@@ -81,9 +84,9 @@ def render_png(data: MapData, path: str, dpi: int = 110) -> None:
     ax.axis("off")
     fig.text(0.02, 0.965, data.title, fontsize=16, weight="bold", va="top")
     fig.text(0.02, 0.915, "\n".join(textwrap.wrap(data.subtitle, 150)), fontsize=11, va="top")
-    handles = [Patch(facecolor=COLOURS[k], edgecolor="#888888", label=LABELS[k]) for k in _present(data)]
+    handles = [Patch(facecolor=COLOURS[k], edgecolor="#888888", label=_counted(data, k)) for k in _present(data)]
     fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False, fontsize=10,
-               bbox_to_anchor=(0.5, 0.045))
+               bbox_to_anchor=(0.5, 0.085))
     fig.text(0.02, 0.008, "\n".join(textwrap.wrap(data.note, 190)), fontsize=8, color="#555555", va="bottom")
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
@@ -91,6 +94,21 @@ def render_png(data: MapData, path: str, dpi: int = 110) -> None:
 
 def _path(rings: list[list[tuple[float, float]]]) -> str:
     return "".join("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + "Z" for ring in rings)
+
+
+def _lists(data: MapData) -> str:
+    out = ""
+    for label, items in (("Shapes with no answer", data.blank), ("Answers with no shape", data.undrawn)):
+        if items:
+            out += (f'<details class="note"><summary>{html.escape(label)} ({len(items)})</summary><p>'
+                    + html.escape(", ".join(items)) + "</p></details>")
+    return out
+
+
+def _counted(data: MapData, k: str) -> str:
+    geo = shapes(data.level)
+    n = sum(1 for f in geo if data.values.get(f, "no data") == k)
+    return f"{LABELS[k]}: {n}"
 
 
 def render_html(data: MapData, path: str) -> None:
@@ -107,7 +125,7 @@ def render_html(data: MapData, path: str) -> None:
     if data.level == "county":
         outlines = '<g fill="none" stroke="#444" stroke-width="0.5">' + "".join(
             f'<path d="{_path(s.rings)}"/>' for s in shapes("state").values()) + "</g>"
-    legend = "".join(f'<li><span style="background:{COLOURS[k]}"></span>{html.escape(LABELS[k])}</li>'
+    legend = "".join(f'<li><span style="background:{COLOURS[k]}"></span>{html.escape(_counted(data, k))}</li>'
                      for k in _present(data))
     page = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(data.title)}</title>
@@ -125,7 +143,7 @@ li span{{display:inline-block;width:1rem;height:1rem;margin-right:.4rem;vertical
 <g stroke="#fff" stroke-width="0.2">{''.join(parts)}</g>{outlines}
 </svg>
 <ul>{legend}</ul>
-<p class="note">{html.escape(data.note)}</p>
+<p class="note">{html.escape(data.note)}</p>{_lists(data)}
 </body></html>
 """
     with open(path, "w", encoding="utf-8") as fh:
