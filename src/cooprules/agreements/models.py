@@ -110,7 +110,7 @@ def read_models(root: str | Path | None = None) -> Models:
         if not path.exists():
             continue
         errors: list = []
-        provisions = _read_document(_read_yaml(path, rel)[0], rel, folder, {}, errors, {})
+        provisions = _read_document(_read_yaml(path, rel), rel, folder, {}, errors, {})
         if errors:
             raise ValueError(str(errors[0]))
         if len(provisions) != 1:
