@@ -62,6 +62,7 @@ def test_every_dependency_has_an_upper_bound_and_the_core_is_small():
     (["serve", "--port", "1"], "web"),
     (["card", "-j", "ocd-division/country:us/state:tx", "-e", "jail"], "web"),
     (["evaluate-table", "in.csv", "--out", "o.csv"], "analysis"),
+    (["map", "--scenario", "detainer-no-convictions", "--out", "m.png"], "map"),
 ])
 def test_a_command_without_its_extra_names_the_extra(args, extra):
     block = ("import sys\n"

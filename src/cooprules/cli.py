@@ -453,8 +453,8 @@ def main() -> None:
     try:
         app()
     except ModuleNotFoundError as exc:
-        command = "cooprules " + next((a for a in sys.argv[1:] if not a.startswith("-")), "")
-        message = missing_extra_message(exc, f"`{command.strip()}`")
+        name = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        message = missing_extra_message(exc, f"`{('cooprules ' + name).strip()}`", name)
         if message is None:
             raise
         err.print(message, markup=False, highlight=False)

@@ -21,18 +21,29 @@ EXTRA_OF: dict[str, str] = {
 }
 
 
-def extra_for(exc: BaseException) -> str | None:
-    """The extra that provides the module ``exc`` failed to import, or ``None`` when
-    ``exc`` is not a ``ModuleNotFoundError`` for a module of an extra."""
+#: Commands whose extra includes others (``map`` needs ``analysis`` too): the extra to
+#: name whatever module of it is missing.
+COMMAND_EXTRA: dict[str, str] = {"map": "map"}
+
+
+def extra_for(exc: BaseException, command: str | None = None) -> str | None:
+    """The extra that provides the module ``exc`` failed to import (or ``command``'s
+    own extra, :data:`COMMAND_EXTRA`), or ``None`` when ``exc`` is not a
+    ``ModuleNotFoundError`` for a module of an extra."""
     if not isinstance(exc, ModuleNotFoundError) or not exc.name:
         return None
-    return EXTRA_OF.get(exc.name.split(".")[0])
+    extra = EXTRA_OF.get(exc.name.split(".")[0])
+    if extra is None:
+        return None
+    return COMMAND_EXTRA.get(command or "", extra)
 
 
-def missing_extra_message(exc: ModuleNotFoundError, command: str = "this command") -> str | None:
-    """A one-paragraph message for a command that needs an extra that is not installed
-    (``None`` when ``exc`` is not about an extra's module)."""
-    extra = extra_for(exc)
+def missing_extra_message(exc: ModuleNotFoundError, command: str = "this command",
+                          name: str | None = None) -> str | None:
+    """A one-paragraph message for a command (shown as ``command``; ``name`` the
+    sub-command's name) that needs an extra that is not installed (``None`` when
+    ``exc`` is not about an extra's module)."""
+    extra = extra_for(exc, name)
     if extra is None:
         return None
     return (f"{command} needs the '{extra}' extra, which is not installed (missing module '{exc.name}').\n"
