@@ -438,8 +438,9 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _result(d) -> tuple:
-    """The result columns' values for one Decision."""
+def result_values(d) -> tuple:
+    """The :data:`RESULT_COLUMNS` values for one Decision (nested ones as lists of
+    plain dicts), in that order."""
     return (d.outcome.value, ";".join(c.id for c in d.citations),
             [p.model_dump(mode="json") for p in d.presumed],
             [u.model_dump(mode="json") for u in d.unless],
@@ -450,8 +451,9 @@ def _result(d) -> tuple:
 
 def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:
     """Evaluate the distinct rows in ``todo`` and store their :data:`RESULT_COLUMNS`
-    values. ``evaluate`` (a cluster) returns ``(outcome, citations)`` per request; its
-    rows get no presumed, unless, depends_on or duties (null)."""
+    values. ``evaluate`` (a cluster) returns per request either all of them
+    (:func:`result_values`) or ``(outcome, citations)``, whose rows then get no
+    presumed, unless, depends_on or duties (null)."""
     requests, keys = [], []
     for row in todo:
         try:
@@ -463,11 +465,15 @@ def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, eval
         return
     if evaluate is not None:
         answers = evaluate(requests)
-        for row, (outcome, cites) in zip(keys, answers):
+        for row, found in zip(keys, answers):
+            if len(found) == len(RESULT_COLUMNS):
+                cache[row] = tuple(found)
+                continue
+            outcome, cites = found
             cache[row] = ((None,) * 6 + (cites,)) if outcome == "invalid" else (outcome, cites) + (None,) * 5
         return
     for row, d in zip(keys, engine.evaluate_many(requests, as_of=as_of)):
-        cache[row] = ((None,) * 6 + (str(d),)) if isinstance(d, RequestError) else _result(d)
+        cache[row] = ((None,) * 6 + (str(d),)) if isinstance(d, RequestError) else result_values(d)
 
 
 def flatten(request: dict[str, Any]) -> dict[str, Any]:
