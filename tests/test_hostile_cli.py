@@ -145,3 +145,37 @@ def test_closed_pipe_stops_quietly(tmp_path):
     err = proc.stderr.read().decode()
     assert "Traceback" not in err and "BrokenPipe" not in err
     assert code == 141 and time.monotonic() - started < 30
+
+
+def _lines_property():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    piece = st.one_of(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")),
+                      st.just(EXAMPLE.encode()),
+                      st.text(max_size=30).map(lambda t: json.dumps({"responder": t}).encode()),
+                      st.sampled_from(["\u2028", "\u2029", "\u0085", "\r", "\x00", "\ufeff"]).map(
+                          lambda s: EXAMPLE.replace("jail", "ja" + s + "il").encode()))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(lines=st.lists(piece, min_size=1, max_size=12), final_newline=st.booleans())
+    def check(engine, lines, final_newline):
+        import io
+
+        from cooprules.lines import answer, batches
+
+        data = b"\n".join(lines) + (b"\n" if final_newline else b"")
+        out = [text for batch in batches(io.BytesIO(data), size=5) for _, text in answer(engine, batch)]
+        if not final_newline and lines[-1] == b"":
+            lines = lines[:-1]  # nothing after the last newline: no line there
+        assert len(out) == len(lines)  # one answer per line, whatever the bytes
+        for n, (raw, text) in enumerate(zip(lines, out), 1):
+            got = json.loads(text)
+            assert got.get("line", n) == n
+            if raw == EXAMPLE.encode():
+                assert got["outcome"] == "prohibited"
+
+    return check
+
+
+test_every_line_gets_its_own_answer_in_order = _lines_property()
