@@ -22,7 +22,6 @@ from typing import Any, Callable, Iterator
 
 import polars as pl
 
-from ..engine.explain import unless_text
 from ..errors import RequestError, did_you_mean
 
 #: The flat columns of a request table. Required ones first.
