@@ -8,20 +8,22 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from .engine.explain import unless_text
 from .render import COLOURS
 from .vocabulary import Decision
 
 
 def print_brief(d: Decision, out: Console) -> None:
     """Print ``d`` briefly: the outcome and its plain-words summary; each ``unless``
-    (its plain words, the outcome it would give and the provision ids); then one line
+    (the engine's sentence, :func:`cooprules.engine.explain.unless_text`, with the
+    outcome it would give and the provision ids); then one line
     per citation (citation, id, and "unconfirmed" where the provision could not be
     checked against its primary text)."""
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
         cites = ", ".join(u.citations)
-        out.print(f"  unless {escape(u.text)} → {u.outcome.value}" + (f" [dim]({escape(cites)})[/dim]" if cites else ""))
+        out.print(f"  {escape(unless_text(u))} [dim]({u.outcome.value}" + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
     for c in d.citations:
         mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")
