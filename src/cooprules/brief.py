@@ -23,7 +23,10 @@ def print_brief(d: Decision, out: Console) -> None:
     out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
         cites = ", ".join(u.citations)
-        out.print(f"  {escape(unless_text(u))} [dim]({u.outcome.value}" + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
+        sentence = unless_text(u)
+        said = sentence in d.summary  # the summary already says it: only what it rests on
+        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim](unless → {u.outcome.value}"
+                  + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
     for c in d.citations:
         mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")
