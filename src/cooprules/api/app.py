@@ -22,6 +22,7 @@ from .guard import DEFAULT_BURST, DEFAULT_RATE, Guard, TokenBucket
 from .work import install_suggestion_budget
 from .routes import router
 from .docs import router as docs_router
+from ..web.security import SecurityHeaders
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -37,6 +38,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schemas["Request"] = req
     app.openapi_schema = doc
     return doc
+
+
+def ledger_installed() -> bool:
+    """Whether the request ledger's dependencies (the ``ledger`` extra: SQLAlchemy...)
+    are installed; without them the server runs without the ledger's routes."""
+    import importlib.util
+
+    return importlib.util.find_spec("sqlalchemy") is not None
 
 
 @contextlib.asynccontextmanager
@@ -84,6 +93,10 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
     errors.install(app)
     app.include_router(router)
     app.include_router(docs_router)
+    if ledger_installed():  # the request ledger's pages and API, with the [ledger] extra
+        from ..ledger.routes import install as install_ledger
+
+        install_ledger(app, web=web)
     app.add_middleware(FastDecisions)
     install_suggestion_budget(engine.registry)
     limiter = TokenBucket(rate_limit, rate_burst or 2 * rate_limit) if rate_limit else None
@@ -92,6 +105,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
         from ..web import install as install_web
 
         install_web(app)
+    app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff, referrer on every response (outermost)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(Guard, limiter=limiter)  # outermost: before any body is read
     return app

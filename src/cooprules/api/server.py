@@ -126,6 +126,10 @@ def startup_lines(host: str, port: int, corpus_version: str, web: bool = True) -
     lines = [(f"cooprules serving at {base}/" + ("" if web else "v1/"), False),
              (f"API documentation: {base}/docs (Swagger UI), {base}/redoc (ReDoc); works offline", False),
              (f"corpus version {corpus_version}; Ctrl-C to stop", False)]
+    from .app import ledger_installed
+
+    if not ledger_installed():
+        lines.append(("request ledger: not installed (pip install 'cooprules[ledger]')", False))
     if not is_loopback(host):
         lines.append((f"warning: listening on {host}, so other machines can reach this server. It has no sign-in "
                       "and no TLS: answers and the facts sent travel in clear. Put it behind a reverse proxy "
