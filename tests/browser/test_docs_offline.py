@@ -37,6 +37,7 @@ def test_docs_render_with_the_network_blocked(page, base_url, artifacts, path, r
     page.on("requestfailed", lambda req: failed.append(req.url))
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     page.set_viewport_size({"width": 1200, "height": 1600})
     page.goto(base_url + path)
     page.wait_for_selector(ready, timeout=30_000)
@@ -45,7 +46,7 @@ def test_docs_render_with_the_network_blocked(page, base_url, artifacts, path, r
     page.screenshot(path=str(artifacts / f"docs{path.replace('/', '-')}.png"), full_page=False)
     assert outside == [], f"requests outside the server: {outside}"
     assert failed == [], f"failed requests: {failed}"
-    assert errors == [], f"script errors: {errors}"
+    assert errors == [], f"script errors or policy violations: {errors}"
     assert "/v1/decisions" in body or text in body.lower()
     assert "cooprules" in body
 
