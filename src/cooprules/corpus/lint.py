@@ -26,7 +26,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-import cel
+from .celbinding import cel
 
 from ..errors import did_you_mean
 from ..vocabulary import (

@@ -58,7 +58,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import cel
+from ..corpus.celbinding import cel
 
 from ..corpus.conditions import ConditionError
 from ..corpus.loader import Corpus, load_corpus
