@@ -50,7 +50,8 @@ def test_detainer_no_convictions_is_the_i247a_jail_case(scenarios):
     req = s.request_for(SAN_DIEGO)
     assert (req["action"], req["instrument"], s.entity) == ("detainer_hold", "detainer_request", "sheriff")
     assert req["subject"]["convictions"] == [] and req["context"]["location"] == "jail"
-    assert req["responder"] == {"agreement_287g": "none", "jurisdiction": SAN_DIEGO, "entity": "sheriff"}
+    # as a user states it: no hidden defaults (the 287(g) agreement comes from ICE's list, else is presumed none)
+    assert req["responder"] == {"jurisdiction": SAN_DIEGO, "entity": "sheriff"} and "attachments" not in req
     # the entity follows the jurisdiction's kind unless overridden
     assert s.request_for("ocd-division/country:us/state:ca/place:los_angeles", kind="place")["responder"]["entity"] == "police"
     assert s.request_for(SAN_DIEGO, entity="jail")["responder"]["entity"] == "jail"
@@ -215,11 +216,14 @@ def test_evaluate_table_csv_with_a_bad_row(engine, tmp_path):
     res = runner.invoke(app, ["evaluate-table", str(src), "--out", str(tmp_path / "out.parquet"), "--as-of", "2025-06-01"])
     assert res.exit_code == 1, res.output  # one invalid row
     out = pl.read_parquet(tmp_path / "out.parquet")
-    assert out.height == 10 and out.columns[-3:] == ["outcome", "citations", "error"]
+    assert out.height == 10 and out.columns[-4:] == ["outcome", "citations", "unless", "error"]
     direct = [engine.evaluate(x.request_for(SAN_DIEGO), dt.date(2025, 6, 1)) for x in s]
     assert out["outcome"].to_list()[:9] == [d.outcome.value for d in direct] * 3
     assert out["citations"].to_list()[:3] == [";".join(c.id for c in d.citations) for d in direct]
     assert out["outcome"][0] == "prohibited" and "ca-gov-7284.6-a1B" in out["citations"][0]
+    from cooprules.engine.explain import unless_text
+    assert out["unless"].to_list()[:3] == [" ".join(unless_text(u) for u in d.unless) or None for d in direct]
+    assert "Unless a judicial warrant came with it" in out["unless"][0] or "judicial warrant" in out["unless"][0]
     assert "did you mean 'detainer_hold'" in out["error"][9] and out["outcome"][9] is None
 
 

@@ -36,7 +36,11 @@ def test_an_agreement_given_in_the_request_is_not_replaced(engine):
 
 def test_no_agreement_before_it_was_signed(engine):
     decision = engine.evaluate(request(context={"location": "jail", "date": "2019-01-01"}))
-    assert decision.supplied == []
+    # not on the list for that date: presumed none, and the answer says so with the list's date
+    assert ("responder.agreement_287g", "none") in [(p.fact, p.value) for p in decision.presumed]
+    assert decision.supplied == ["No 287(g) agreement presumed: ICE's 287(g) list of 2025-07-18 shows none "
+                                 "for this office on this date."]
+    assert "responder.agreement_287g" in [u.fact for u in decision.unless]
     assert all(not p.id.startswith("g287-") or not p.stood for layer in decision.trace for p in layer.provisions)
 
 

@@ -1,6 +1,8 @@
 """Property tests (Hypothesis): any valid request gets a decision in the vocabulary,
 with citations where the law forbids or requires; the same request always gets the
-same decision; cached, uncached and batch answers are identical."""
+same decision; cached, uncached and batch answers are identical; a presumed answer is
+the answer with its presumed values given, and every ``unless`` value, given, gives
+its outcome (DESIGN.md, Semantics 6)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooprules import Engine
+from cooprules.engine.partial import PRESUMED, example_value, with_fact
 from cooprules.vocabulary import (
     Action, Agreement287g, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome, Purpose,
     Requester, Role,
@@ -63,7 +66,7 @@ def requests(draw):
         "convictions": draw(maybe(convictions)), "pending_charge": draw(maybe(pending)),
         "registered_sex_offender": draw(maybe(st.booleans())), "federal_felony_warrant": draw(maybe(st.booleans())),
         "final_removal_order": draw(maybe(st.booleans())), "previously_removed": draw(maybe(st.booleans())),
-        "consent_given": draw(maybe(st.booleans())),
+        "consent_given": draw(maybe(st.booleans())), "proof_of_status_shown": draw(maybe(st.booleans())),
     }.items() if v is not None}
     context = {k: v for k, v in {
         "location": draw(maybe(words(Location))), "purpose": draw(maybe(words(Purpose))),
@@ -72,6 +75,8 @@ def requests(draw):
         "date": draw(st.dates(dt.date(2012, 1, 1), dt.date(2027, 12, 31))).isoformat(),
     }.items() if v is not None}
     req["subject"], req["context"] = subject, context
+    if draw(st.integers(0, 5)) == 0:
+        req["presume"] = False
     return req
 
 
@@ -92,6 +97,10 @@ def test_every_valid_request_gets_a_decision_in_the_vocabulary(engine, request_d
         assert decision.citations, "a required or prohibited answer must cite what it rests on"
     if decision.outcome is Outcome.conditional:
         assert decision.depends_on and len(decision.alternatives) >= 2
+        if request_dict.get("presume", True):  # only facts without a presumption make it conditional
+            assert not {m.fact for m in decision.depends_on} & (set(PRESUMED) - {"subject.pending_charge"})
+    if request_dict.get("presume") is False:
+        assert not decision.presumed and not decision.unless
     assert decision.as_of.isoformat() == request_dict["context"]["date"]
     assert decision.summary
     assert {layer.layer for layer in decision.trace} >= {"federal"}
@@ -113,3 +122,38 @@ def test_as_of_overrides_the_request_date(engine, uncached, request_dict, day):
     decision = engine.evaluate(request_dict, as_of=day)
     assert decision.as_of == day
     assert decision == uncached.evaluate(request_dict, as_of=day)
+
+
+def _presumed_given(request_dict, decision):
+    out = request_dict
+    for p in decision.presumed:
+        if p.fact == "attachments" and p.value == "nothing else":
+            continue  # the list given already says what came
+        out = with_fact(out, p.fact, example_value(p.fact, p.value) if p.fact != "subject.pending_charge" else "none")
+    return out
+
+
+@SETTINGS
+@given(requests())
+def test_presumed_answer_is_the_answer_with_the_presumed_values_given(engine, uncached, request_dict):
+    decision = engine.evaluate(request_dict)
+    if not decision.presumed:
+        return
+    explicit = uncached.evaluate(_presumed_given(request_dict, decision))
+    assert explicit.outcome == decision.outcome
+    assert [c.id for c in explicit.citations] == [c.id for c in decision.citations]
+    assert {p.fact for p in explicit.presumed} <= {"attachments"}
+
+
+@SETTINGS
+@given(requests())
+def test_every_unless_value_given_gives_its_outcome(engine, uncached, request_dict):
+    decision = engine.evaluate(request_dict)
+    base = _presumed_given(request_dict, decision)
+    for u in decision.unless:
+        for label in u.values:
+            value = example_value(u.fact, label)
+            if u.fact == "attachments":
+                value = (request_dict.get("attachments") or []) + value
+            other = uncached.evaluate(with_fact(base, u.fact, value))
+            assert other.outcome == u.outcome, (u.fact, label, other.outcome)

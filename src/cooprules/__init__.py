@@ -34,12 +34,15 @@ def default_engine() -> Engine:
     return engine
 
 
-def evaluate(request: Request | dict[str, Any] | str, as_of: dt.date | None = None) -> Decision:
+def evaluate(request: Request | dict[str, Any] | str, as_of: dt.date | None = None,
+             presume: bool | None = None) -> Decision:
     """Answer one request with the shipped corpus.
 
     Args: ``request`` a :class:`Request`, a dict or JSON text in the vocabulary;
-    ``as_of`` the date whose law applies (default ``context.date``, else today).
+    ``as_of`` the date whose law applies (default ``context.date``, else today);
+    ``presume=False`` presumes nothing (counsel's full analysis; default: the
+    request's own ``presume``, true unless it says otherwise).
     Returns: :class:`Decision`. Raises: :class:`RequestError` naming the bad field and
     the allowed values.
     """
-    return default_engine().evaluate(request, as_of)
+    return default_engine().evaluate(request, as_of, presume)

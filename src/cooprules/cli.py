@@ -94,7 +94,7 @@ def build_request(**f: Any) -> dict[str, Any]:
         req["attachments"] = list(f["attachment"] or [])
     subject: dict[str, Any] = {name: f[name] for name in (
         "role", "minor", "registered_sex_offender", "federal_felony_warrant", "final_removal_order",
-        "previously_removed", "consent_given") if f[name] is not None}
+        "previously_removed", "consent_given", "proof_of_status_shown") if f[name] is not None}
     for none_flag, flag in (("no_convictions", "conviction"), ("no_pending_charge", "pending_charge")):
         if f[none_flag] and f[flag]:
             raise RequestError([FieldError("--" + none_flag.replace("_", "-"), f"cannot be combined with --{flag.replace('_', '-')}")])
@@ -111,6 +111,8 @@ def build_request(**f: Any) -> dict[str, Any]:
         req["subject"] = subject
     if context:
         req["context"] = context
+    if f.get("no_presume"):
+        req["presume"] = False
     return req
 
 
@@ -140,6 +142,8 @@ def ask(
     final_removal_order: Optional[bool] = typer.Option(None, "--final-removal-order/--no-final-removal-order"),
     previously_removed: Optional[bool] = typer.Option(None, "--previously-removed/--not-previously-removed"),
     consent_given: Optional[bool] = typer.Option(None, "--consent/--no-consent", help="Written consent of the person (or a student's parent)."),
+    proof_of_status_shown: Optional[bool] = typer.Option(None, "--proof-of-status/--no-proof-of-status",
+                                                         help="The person has shown proof of U.S. citizenship or lawful status."),
     location: Optional[str] = typer.Option(None, help=f"Where: {_words_of(Location)}."),
     purpose: Optional[str] = typer.Option(None, help=f"Purpose of the request: {_words_of(Purpose)}."),
     info_publicly_available: Optional[bool] = typer.Option(None, "--public/--not-public", help="Is the information already public?"),
@@ -147,9 +151,14 @@ def ask(
     hours_held_past_release: Optional[float] = typer.Option(None, "--hours-held", help="Hours already held past release "
                                                             "(Saturdays, Sundays and holidays excluded)."),
     date: Optional[str] = typer.Option(None, help="Date of the request, YYYY-MM-DD (default today)."),
+    no_presume: bool = typer.Option(False, "--no-presume", help="Presume nothing: every fact not given is unknown, "
+                                    "and the answer is conditional on each that matters (counsel's full analysis)."),
     as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
 ) -> None:
-    """Answer one request: what to do now, the duties, then the law layer by layer."""
+    """Answer one request: what to do now, what was presumed and what would change it,
+    the duties, then the law layer by layer. A fact not given that has a presumed value
+    (nothing else came with the paper, no convictions, no pending charge, no consent, no
+    emergency, 0 hours held...) takes it; --no-presume asks for the full analysis."""
     flags = {k: v for k, v in locals().items() if k != "as_json"}
     try:
         decision = _engine().evaluate(build_request(**flags))
@@ -183,7 +192,7 @@ def _print_request_error(exc: RequestError) -> None:
 
 def print_decision(d: Decision) -> None:
     """Print ``d`` for the terminal (see :func:`cooprules.render.print_decision`)."""
-    render.print_decision(d, out)
+    render.print_decision(d, out, _engine().corpus)
 
 
 @app.command()

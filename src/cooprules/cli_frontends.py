@@ -79,7 +79,6 @@ def register(app: typer.Typer) -> None:
         from . import training as quizzes
         from .web import labels
         from .web.i18n import LANGS, gettext_for
-        from .web.summaries import summary
 
         if lang not in LANGS:
             typer.echo(f"--lang: '{lang}' is not offered; allowed: {', '.join(LANGS)}", err=True)
@@ -90,7 +89,7 @@ def register(app: typer.Typer) -> None:
             for j, e, n in quizzes.offices():
                 typer.echo(f"{j}  --entity {e}  ({n})")
             return
-        questions = quizzes.quiz(jurisdiction, entity, count, seed, engine)
+        questions = quizzes.quiz(jurisdiction, entity, count, seed, engine, lang)
         if not questions:
             typer.echo(_("No tested situations for this office yet."), err=True)
             raise typer.Exit(1)
@@ -113,8 +112,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(_("Right."))
             else:
                 typer.echo(_("Not quite. You chose: %(choice)s.") % {"choice": _(labels.OUTCOMES[choice])})
-            typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {summary(q.decision, lang, _)}")
-            for c in q.decision.citations[:4]:
+            now, *lines = quizzes.explanation(q, lang, _, engine)
+            typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {now}")
+            for line in lines:
+                typer.echo(f"    {line}")
+            for c in q.decision.citations:
                 typer.echo(f"    {c.cite}: {c.title}")
         typer.echo("")
         typer.echo(quizzes.score_line(right, len(questions), _))

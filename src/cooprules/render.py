@@ -1,6 +1,8 @@
-"""Text rendering of a Decision for the terminal (Rich markup): what to do now, the
-missing facts, duties, citations, contested provisions and the trace. A front end:
-it words and groups what the engine decided; it decides nothing."""
+"""Text rendering of a Decision for the terminal (Rich markup): what to do now, what
+was presumed and what would change it (``unless``), the missing facts, duties,
+citations, contested provisions and the trace. A front end: it words and groups what
+the engine decided (plain words from :mod:`cooprules.engine.explain`); it decides
+nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from rich.console import Console
 from rich.markup import escape
 
+from .engine.explain import presumed_text, unless_text
 from .vocabulary import Citation, Decision, FactValue, LitigationNote
 
 COLOURS = {"prohibited": "bold red", "required": "bold blue", "permitted": "bold green",
@@ -24,6 +27,7 @@ FACT_FLAGS = {
     "subject.final_removal_order": "--final-removal-order / --no-final-removal-order",
     "subject.previously_removed": "--previously-removed / --not-previously-removed",
     "subject.consent_given": "--consent / --no-consent",
+    "subject.proof_of_status_shown": "--proof-of-status / --no-proof-of-status",
     "context.location": "--location", "context.purpose": "--purpose",
     "context.info_publicly_available": "--public / --not-public",
     "context.exigent_circumstances": "--exigent / --not-exigent",
@@ -69,6 +73,12 @@ def _n(x: float) -> str:
     return str(int(x)) if x.is_integer() else str(x)
 
 
+def _cite_of(corpus, provision_id: str) -> str:
+    """The citation of a provision id, or the id itself without a corpus."""
+    cp = corpus.provisions.get(provision_id) if corpus is not None else None
+    return cp.provision.cite if cp is not None else provision_id
+
+
 def _cite(c: Citation) -> str:
     mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
     return f"{escape(c.cite)} — {escape(c.title)}{mark} [dim]{escape(c.id)} <{escape(c.source)}>[/dim]"
@@ -79,14 +89,25 @@ def _case(n: LitigationNote) -> str:
     return f"{n.case} ({parts})" if parts else n.case
 
 
-def print_decision(d: Decision, out: Console) -> None:
-    """Print a decision: plain words first, then what it depends on, duties, the
-    provisions it rests on (per possible outcome when conditional), contested
-    provisions, and every layer of the trace with each provision's id."""
+def print_decision(d: Decision, out: Console, corpus=None) -> None:
+    """Print a decision: plain words first, then what was presumed and each ``unless``
+    (with the citations carrying it; ``corpus``, a loaded Corpus, turns their ids into
+    citations), what it depends on, duties, the provisions it rests on (per possible
+    outcome when conditional), contested provisions, and every layer of the trace with
+    each provision's id."""
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
     for note in d.supplied:
-        out.print(f"[dim]Taken from the engine's data: {escape(note)}[/dim]")
+        out.print(f"[dim]Note: {escape(note)}[/dim]")
+    if d.presumed:
+        out.print("\n[bold]Presumed (not given):[/bold] " + escape("; ".join(presumed_text(p) for p in d.presumed))
+                  + " [dim](give a fact to change it; --no-presume presumes nothing)[/dim]")
+    if d.unless:
+        out.print("\n[bold]Unless:[/bold]")
+        for u in d.unless:
+            cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
+            out.print(f"  • {escape(unless_text(u))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
+                      + f" [dim]give it with {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
     if d.depends_on:
         out.print("\n[bold]It depends on:[/bold]")
         for m in d.depends_on:

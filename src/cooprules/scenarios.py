@@ -16,7 +16,9 @@ import yaml
 from .errors import RequestError
 from .vocabulary import Decision, Outcome
 
-EXPECT_KEYS = {"outcome", "citations", "duties", "depends_on", "contested", "layers"}
+EXPECT_KEYS = {"outcome", "citations", "duties", "depends_on", "contested", "layers", "presumed", "unless"}
+UNLESS_KEYS = {"fact", "value", "values", "outcome", "citations"}
+DEPENDS_KEYS = {"fact", "values"}
 
 
 class ScenarioError(ValueError):
@@ -92,10 +94,48 @@ def load_file(path: Path, root: Path | None = None) -> list[Case]:
                                 f"{sorted(EXPECT_KEYS - {'outcome'})}; got {sorted(expect)}")
         if expect["outcome"] not in {o.value for o in Outcome}:
             raise ScenarioError(f"{rel}: case '{name}': outcome '{expect['outcome']}' is not one of {[o.value for o in Outcome]}")
+        problem = _expect_shape(expect)
+        if problem:
+            raise ScenarioError(f"{rel}: case '{name}': {problem}")
         request = _json_ready(_merge(defaults, raw["request"] or {}))
-        request.setdefault("attachments", [])  # in scenario files, none unless written (docs/rule-format.md)
         cases.append(Case(rel, str(name), request, expect))
     return cases
+
+
+_OUTCOMES = {o.value for o in Outcome}
+
+
+def _expect_shape(expect: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of ``expect.presumed``, ``expect.unless`` and
+    ``expect.depends_on`` (docs/rule-format.md), or None."""
+    for key in ("citations", "duties", "contested"):
+        if key in expect and not isinstance(expect[key], list):
+            return f"expect.{key} is a list of provision ids"
+    presumed = expect.get("presumed")
+    if presumed is not None and not isinstance(presumed, (list, dict)):
+        return "expect.presumed is a list of facts or a map fact: value"
+    unless = expect.get("unless")
+    if unless is not None:
+        if not isinstance(unless, list):
+            return "expect.unless is a list of {fact, value or values, outcome, citations?}"
+        for i, item in enumerate(unless):
+            if not isinstance(item, dict) or set(item) - UNLESS_KEYS or "fact" not in item or "outcome" not in item \
+                    or ("value" in item) == ("values" in item):
+                return (f"expect.unless item {i + 1}: write {{fact, value (or values: [..]), outcome, citations?}}; "
+                        f"got {item!r}")
+            if item["outcome"] not in _OUTCOMES:
+                return f"expect.unless item {i + 1}: outcome '{item['outcome']}' is not one of {sorted(_OUTCOMES)}"
+    for i, item in enumerate(expect.get("depends_on") or []):
+        if isinstance(item, str):
+            continue
+        if not isinstance(item, dict) or set(item) - DEPENDS_KEYS or "fact" not in item \
+                or not isinstance(item.get("values", {}), dict):
+            return f"expect.depends_on item {i + 1}: write a fact, or {{fact, values: {{value: outcome(s)}}}}; got {item!r}"
+        for value, outcomes in (item.get("values") or {}).items():
+            for o in outcomes if isinstance(outcomes, list) else [outcomes]:
+                if o not in _OUTCOMES:
+                    return f"expect.depends_on item {i + 1}, value '{value}': outcome '{o}' is not one of {sorted(_OUTCOMES)}"
+    return None
 
 
 def load_scenarios(path: str | Path) -> list[Case]:
@@ -110,7 +150,14 @@ def load_scenarios(path: str | Path) -> list[Case]:
 
 
 def check(case: Case, decision: Decision) -> list[str]:
-    """Every way ``decision`` differs from ``case.expect`` (empty when it passes)."""
+    """Every way ``decision`` differs from ``case.expect`` (empty when it passes).
+
+    ``outcome`` must match; ``citations``, ``duties``, ``contested`` ids must be among
+    the decision's; ``depends_on`` facts must be listed, and for ``{fact, values}``
+    each value must give exactly those outcomes; ``presumed`` facts (with their values
+    when written as a map) must be presumed, ``[]`` meaning none; each ``unless`` item
+    must be in an ``unless`` of the decision for that fact and outcome, with its
+    citations; ``unless: []`` means none; ``layers`` verdicts must match."""
     exp = case.expect
     problems = []
     if decision.outcome.value != exp["outcome"]:
@@ -118,18 +165,89 @@ def check(case: Case, decision: Decision) -> list[str]:
     present = {
         "citations": {c.id for c in decision.citations},
         "duties": {d.provision_id for d in decision.duties},
-        "depends_on": {m.fact for m in decision.depends_on},
         "contested": {c.id for c in decision.contested},
     }
     for key, found in present.items():
         lacking = [x for x in exp.get(key) or [] if x not in found]
         if lacking:
             problems.append(f"{key} lacks {lacking} (has: {sorted(found)})")
+    problems += _check_depends(exp.get("depends_on") or [], decision)
+    problems += _check_presumed(exp.get("presumed"), decision)
+    problems += _check_unless(exp.get("unless"), decision)
     for layer, verdict in (exp.get("layers") or {}).items():
         got = [t.verdict for t in decision.trace if t.layer == layer]
         if got != [verdict]:
             problems.append(f"layer {layer}: verdict {got or 'absent'}, expected {verdict}")
     return problems
+
+
+def _check_depends(items: list[Any], decision: Decision) -> list[str]:
+    by_fact = {m.fact: m for m in decision.depends_on}
+    problems = []
+    for item in items:
+        fact = item if isinstance(item, str) else item["fact"]
+        if fact not in by_fact:
+            problems.append(f"depends_on lacks ['{fact}'] (has: {sorted(by_fact)})")
+            continue
+        if isinstance(item, str):
+            continue
+        got = {v.value: sorted(o.value for o in v.outcomes) for v in by_fact[fact].values}
+        for value, outcomes in (item.get("values") or {}).items():
+            want = sorted(outcomes if isinstance(outcomes, list) else [outcomes])
+            value = _word(value)
+            if value not in got:
+                problems.append(f"depends_on {fact}: no value '{value}' (has: {sorted(got)})")
+            elif got[value] != want:
+                problems.append(f"depends_on {fact} = {value}: outcomes {got[value]}, expected {want}")
+    return problems
+
+
+def _check_presumed(expected: Any, decision: Decision) -> list[str]:
+    if expected is None:
+        return []
+    got = {p.fact: p.value for p in decision.presumed}
+    if not expected:
+        return [] if not got else [f"presumed {sorted(got)}, expected none"]
+    wanted = expected if isinstance(expected, dict) else {f: None for f in expected}
+    problems = []
+    for fact, value in wanted.items():
+        if fact not in got:
+            problems.append(f"presumed lacks '{fact}' (has: {sorted(got)})")
+        elif value is not None and got[fact] != _word(value):
+            problems.append(f"presumed {fact} = {got[fact]}, expected {_word(value)}")
+    return problems
+
+
+def _check_unless(expected: Any, decision: Decision) -> list[str]:
+    if expected is None:
+        return []
+    if not expected:
+        return [] if not decision.unless else [
+            "unless " + "; ".join(f"{u.fact} {u.values} -> {u.outcome.value}" for u in decision.unless)
+            + ", expected none"]
+    problems = []
+    for item in expected:
+        values = [_word(v) for v in (item["values"] if "values" in item else [item["value"]])]
+        found = [u for u in decision.unless if u.fact == item["fact"] and u.outcome.value == item["outcome"]]
+        if not found:
+            has = "; ".join(f"{u.fact} {u.values} -> {u.outcome.value}" for u in decision.unless) or "none"
+            problems.append(f"unless lacks {item['fact']} -> {item['outcome']} (has: {has})")
+            continue
+        u = found[0]
+        lacking = [v for v in values if v not in u.values]
+        if lacking:
+            problems.append(f"unless {item['fact']} -> {item['outcome']} lacks values {lacking} (has: {u.values})")
+        cites = [c for c in item.get("citations") or [] if c not in u.citations]
+        if cites:
+            problems.append(f"unless {item['fact']} -> {item['outcome']} lacks citations {cites} (has: {u.citations})")
+    return problems
+
+
+def _word(value: Any) -> str:
+    """A value as the engine labels it (YAML reads true and 0 as a bool and a number)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def run(engine, cases: list[Case]) -> list[Result]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .scenarios import Case, load_scenarios
+from .wording.answer import in_language
 from .vocabulary import Decision
 from .web import labels
 
@@ -94,9 +95,12 @@ def pick_cases(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed:
     return out
 
 
-def quiz(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int = 0, engine=None) -> list[Question]:
+def quiz(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int = 0, engine=None,
+         lang: str = "en") -> list[Question]:
     """The quiz for one office: ``count`` questions (fewer if the scenarios have fewer).
 
+    ``lang`` (``en``, ``es``): the language of each decision's text for people (summary,
+    provision titles, duty texts, ``unless``), from the catalog beside the corpus.
     Returns: a list of :class:`Question`; empty when no scenario fits the office.
     """
     if engine is None:
@@ -105,8 +109,24 @@ def quiz(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int =
         engine = default_engine()
     cases = pick_cases(jurisdiction, entity, count, seed)
     decisions = engine.evaluate_many([c.request for c in cases])
-    return [Question(c, c.request, str(c.expect["outcome"]), d) for c, d in zip(cases, decisions)
+    return [Question(c, c.request, str(c.expect["outcome"]), in_language(d, lang)) for c, d in zip(cases, decisions)
             if isinstance(d, Decision)]
+
+
+def explanation(question: Question, lang: str, gettext: Callable[[str], str], engine=None) -> list[str]:
+    """The lines under the right answer, in ``lang``: what to do now (with a hold's
+    time limit), what the answer took as presumed, each other ``unless`` with its
+    sources, the facts it depends on, then every duty with its citation
+    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``)."""
+    from .wording.answer import depends_lines, headline, presumed_line, unless_lines
+
+    d = question.decision
+    cite_of = (lambda pid: engine.corpus.get(pid).provision.cite) if engine is not None else None
+    now, rest = headline(d, lang)
+    lines = [now] + [x for x in [presumed_line(d, lang, gettext)] if x]
+    lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext, lang)
+    lines += [f"- {x.text} ({x.cite})" for x in d.duties]
+    return lines
 
 
 def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str]) -> str:
@@ -153,7 +173,16 @@ def situation(question: Question, engine, gettext: Callable[[str], str]) -> list
 
 
 def _fact_text(fact: str, value: Any, _: Callable[[str], str]) -> str:
-    question = _(labels.FACT_QUESTIONS[fact]) if fact in labels.FACT_QUESTIONS else fact
+    """``"Does the person have criminal convictions? Serious felony, 4 years ago"``; a
+    fact without a question on the page is named by the engine's wording, never by
+    its path."""
+    if fact in labels.FACT_QUESTIONS:
+        question = _(labels.FACT_QUESTIONS[fact])
+    else:
+        from .engine.explain import fact_noun
+
+        noun = fact_noun(fact, "en" if _("Yes") == "Yes" else "es")  # the language gettext speaks
+        question = noun[:1].upper() + noun[1:] + ":"
     if isinstance(value, bool):
         shown = _(labels.YES_NO["true" if value else "false"])
     elif fact == "subject.convictions":
@@ -161,7 +190,13 @@ def _fact_text(fact: str, value: Any, _: Callable[[str], str]) -> str:
             _("%(what)s, %(n)s years ago") % {"what": _(labels.OFFENCES.get(c["category"], c["category"])), "n": c["years_ago"]}
             for c in value)
     elif fact == "subject.pending_charge":
-        shown = _("none") if value == "none" else _(labels.OFFENCES.get(value.get("category", ""), str(value)))
+        if value == "none" or not isinstance(value, dict):
+            shown = _("none")
+        else:
+            shown = _(labels.OFFENCES.get(value.get("category", ""), _("Other felony")))
+            if value.get("probable_cause_determined") is not None:
+                shown += ", " + (_("probable cause found") if value["probable_cause_determined"]
+                                 else _("probable cause not found"))
     else:
         shown = _(labels.value_label(fact, str(value)))
     return f"{question} {shown}"

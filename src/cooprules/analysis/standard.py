@@ -3,7 +3,9 @@
 evaluate for every jurisdiction.
 
 A scenario has a stable ``id``, a ``title`` in plain words, the kind of office asked
-(``entity``), a ``profile`` of fully specified facts and a ``request`` merged over it.
+(``entity``), a ``profile`` of the facts a user would state (role, minor, location,
+purpose) and a ``request`` merged over it; facts with a presumed value are written
+only where the scenario is about them (the engine presumes the rest, as for a user).
 ``responder.jurisdiction`` is never part of a scenario: :meth:`Scenario.request_for`
 fills it in.
 """
@@ -120,7 +122,6 @@ def load_scenarios(path: str | Path | None = None) -> list[Scenario]:
             raise ScenarioFileError(f"{path}: scenario '{sid}': entity '{entity}' is not an entity word"
                                     + (f" (did you mean '{guess}'?)" if guess else "") + f"; allowed: {', '.join(entities)}")
         request = _merge(profiles.get(profile, {}) if profile else {}, raw["request"])
-        request.setdefault("attachments", [])  # none unless written (docs/rule-format.md)
         if "jurisdiction" in (request.get("responder") or {}):
             raise ScenarioFileError(f"{path}: scenario '{sid}': leave responder.jurisdiction out (it is filled per jurisdiction)")
         scenario = Scenario(sid, str(raw.get("title") or sid), entity, request)

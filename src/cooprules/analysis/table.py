@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 import polars as pl
 
+from ..engine.explain import unless_text
 from ..errors import RequestError, did_you_mean
 
 #: The flat columns of a request table. Required ones first.
@@ -30,7 +31,7 @@ OPTIONAL = ["responder.agreement_287g", "info_type", "attachments",
             "context.exigent_circumstances", "context.hours_held_past_release", "context.date"]
 COLUMNS = REQUIRED + OPTIONAL
 #: Columns added to the output.
-RESULT_COLUMNS = ["outcome", "citations", "error"]
+RESULT_COLUMNS = ["outcome", "citations", "unless", "error"]
 
 _BOOLS = {"subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
           "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
@@ -265,7 +266,8 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
                    evaluate: Callable[[list[dict[str, Any]]], list[tuple[str, str]]] | None = None,
                    progress: Callable[[int], None] | None = None) -> TableStats:
     """Evaluate every row of ``src`` and write it with ``outcome``, ``citations``
-    (;-joined provision ids) and ``error`` (null unless the row was invalid) to ``out``
+    (;-joined provision ids), ``unless`` (what would change the answer, in plain words;
+    null when nothing presumed would) and ``error`` (null unless the row was invalid) to ``out``
     (``.parquet`` or ``.csv``; ``None`` to discard, for benchmarks).
 
     ``as_of`` applies one date's law to every row (default: each row's
@@ -278,7 +280,7 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
     """
     started = time.perf_counter()
     stats = TableStats()
-    cache: dict[tuple, tuple[str | None, str | None, str | None]] = {}
+    cache: dict[tuple, tuple[str | None, str | None, str | None, str | None]] = {}
     writer = _Writer(out) if out else None
     ok = False
     try:
@@ -380,26 +382,28 @@ def _evaluate_batch(engine, table, cache: dict, stats: TableStats, as_of, evalua
 
 
 def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:
-    """Evaluate the distinct rows in ``todo`` and store ``(outcome, citations, error)``."""
+    """Evaluate the distinct rows in ``todo`` and store ``(outcome, citations, unless, error)``
+    (``unless``: the answer's unless lines in plain words, :func:`cooprules.engine.explain.unless_text`)."""
     requests, keys = [], []
     for row in todo:
         try:
             requests.append(row_to_request(dict(zip(cols, row))))
             keys.append(row)
         except RequestError as exc:
-            cache[row] = (None, None, str(exc))
+            cache[row] = (None, None, None, str(exc))
     if not requests:
         return
     if evaluate is not None:
         answers = evaluate(requests)
         for row, (outcome, cites) in zip(keys, answers):
-            cache[row] = (None, None, cites) if outcome == "invalid" else (outcome, cites, None)
+            cache[row] = (None, None, None, cites) if outcome == "invalid" else (outcome, cites, None, None)
         return
     for row, d in zip(keys, engine.evaluate_many(requests, as_of=as_of)):
         if isinstance(d, RequestError):
-            cache[row] = (None, None, str(d))
+            cache[row] = (None, None, None, str(d))
         else:
-            cache[row] = (d.outcome.value, ";".join(c.id for c in d.citations), None)
+            cache[row] = (d.outcome.value, ";".join(c.id for c in d.citations),
+                          " ".join(unless_text(u) for u in d.unless) or None, None)
 
 
 def flatten(request: dict[str, Any]) -> dict[str, Any]:

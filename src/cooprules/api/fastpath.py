@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 from ..errors import MAX_REQUEST_BYTES, RequestError
 from . import validate
 from .body import TooLarge
+from .language import answer_lang
 from .routes import _as_of, decision_json, requests_log
 from .errors import error_body
 from ..errors import FieldError
@@ -34,25 +35,47 @@ class FastDecisions:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state if "app" in scope else None
-        status, body = await self._answer(scope, receive, state)
+        status, body, lang = await self._answer(scope, receive, state)
         await send({"type": "http.response.start", "status": status,
-                    "headers": _JSON_HEADERS + [(b"content-length", str(len(body)).encode())]})
+                    "headers": _JSON_HEADERS + [(b"content-length", str(len(body)).encode()),
+                                                (b"content-language", lang.encode()), (b"vary", b"Accept-Language")]})
         await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope: dict, receive: Any, state: Any) -> tuple[int, bytes]:
+    async def _answer(self, scope: dict, receive: Any, state: Any) -> tuple[int, bytes, str]:
         try:
             raw = await _read(scope, receive, MAX_REQUEST_BYTES)
         except TooLarge as exc:
-            return 413, _error("too_large", str(exc))
+            return 413, _error("too_large", str(exc)), "en"
         try:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             day = _as_of(query["as_of"][-1]) if "as_of" in query else None
+            lang = answer_lang(query["lang"][-1] if "lang" in query else None, _header(scope, b"accept-language"))
+            presume = _presume(query["presume"][-1]) if "presume" in query else None
             if state.log_requests:
                 requests_log.info("POST %s %s", PATH, raw.decode("utf-8", "replace")[:20_000])
-            decision = validate.evaluate(state.engine, raw, day)
+            decision = validate.evaluate(state.engine, raw, day, presume)
         except RequestError as exc:
-            return 422, json.dumps(exc.as_dict()).encode()
-        return 200, decision_json(decision)
+            return 422, json.dumps(exc.as_dict()).encode(), "en"
+        return 200, decision_json(decision, lang), lang
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    """The first value of header ``name`` (lower case), or None."""
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _presume(word: str) -> bool:
+    """The ``presume`` query word as FastAPI reads a bool; RequestError otherwise."""
+    low = word.strip().lower()
+    if low in ("true", "1", "yes", "on"):
+        return True
+    if low in ("false", "0", "no", "off"):
+        return False
+    raise RequestError([FieldError("presume", "write presume=false for no presumed values (or true)", word,
+                                   ["true", "false"])])
 
 
 def _error(kind: str, message: str) -> bytes:

@@ -18,6 +18,7 @@ from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
+from .language import answer_lang, in_language, provision_in_language
 from . import validate
 from .schemas import BatchResult, ErrorBody, Health, JurisdictionPage, ProvisionOut
 
@@ -41,18 +42,20 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-_json_cache: dict[int, tuple[Decision, bytes]] = {}
+_json_cache: dict[tuple[int, str], tuple[Decision, bytes]] = {}
 
 
-def decision_json(decision: Decision) -> bytes:
-    """The JSON of ``decision``, serialised once per decision object."""
-    hit = _json_cache.get(id(decision))
+def decision_json(decision: Decision, lang: str = "en") -> bytes:
+    """The JSON of ``decision`` with its text for people in ``lang``
+    (:func:`.language.in_language`), serialised once per decision object and language."""
+    key = (id(decision), lang)
+    hit = _json_cache.get(key)
     if hit is not None and hit[0] is decision:
         return hit[1]
-    data = decision.model_dump_json().encode()
+    data = in_language(decision, lang).model_dump_json().encode()
     if len(_json_cache) >= JSON_CACHE_LIMIT:
         _json_cache.clear()
-    _json_cache[id(decision)] = (decision, data)
+    _json_cache[key] = (decision, data)
     return data
 
 
@@ -77,7 +80,9 @@ _DECISION_BODY = {"required": True, "content": {"application/json": {"schema": {
 @router.post("/decisions", response_model=Decision, responses=_ERRORS,  # type: ignore[arg-type]
              openapi_extra={"requestBody": _DECISION_BODY},
              summary="Answer one request: may we, must we, or must we not?")
-async def decide(request: Request, as_of: str | None = Query(None, description="Apply the law of this date (YYYY-MM-DD); default: the request's context.date, else today.")) -> Response:
+async def decide(request: Request, as_of: str | None = Query(None, description="Apply the law of this date (YYYY-MM-DD); default: the request's context.date, else today."),
+                 lang: str | None = Query(None, description="Language of the text for people (summary, titles, duties, unless): en or es; default: Accept-Language, else en."),
+                 presume: bool | None = Query(None, description="false: presume nothing; every fact not given is unknown (counsel's full analysis). Default: the request's own presume (true).")) -> Response:
     """One request in the vocabulary (VOCABULARY.md) in, one Decision out.
 
     The body is at most 16 KiB of JSON (413 beyond). A request that does not fit the
@@ -87,13 +92,15 @@ async def decide(request: Request, as_of: str | None = Query(None, description="
     try:
         body = await read_bounded(request, MAX_REQUEST_BYTES)
         day = _as_of(as_of)
+        language = answer_lang(lang, request.headers.get("accept-language"))
         _log(request, body.decode("utf-8", "replace"))
-        decision = validate.evaluate(_engine(request), body, day)
+        decision = validate.evaluate(_engine(request), body, day, presume)
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
     except RequestError as exc:
         return request_error_response(exc)
-    return Response(decision_json(decision), media_type="application/json")
+    return Response(decision_json(decision, language), media_type="application/json",
+                    headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 @router.post("/decisions/batch", response_model=BatchResult, responses=_ERRORS,  # type: ignore[arg-type]
@@ -103,16 +110,19 @@ async def decide(request: Request, as_of: str | None = Query(None, description="
                                              "items": {"$ref": "#/components/schemas/Request"}},
                                 "as_of": {"type": "string", "format": "date"}}}}}}},
              summary=f"Answer up to {MAX_BATCH} requests")
-async def decide_many(request: Request) -> Response:
+async def decide_many(request: Request, lang: str | None = Query(None, description="Language of the text for people: en or es; default: Accept-Language, else en.")) -> Response:
     """``{"requests": [request, ...], "as_of"?: "YYYY-MM-DD"}`` with at most 100
     requests (413 beyond, or beyond 1.6 MB). Answers ``{"results": [...]}`` in the same
     order: each item is ``{"index", "decision"}`` or ``{"index", "error"}`` (the error
     shape of a 422), so one bad request does not spoil the others.
     """
     try:
+        language = answer_lang(lang, request.headers.get("accept-language"))
         body = await read_bounded(request, MAX_BATCH_BYTES)
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
+    except RequestError as exc:
+        return request_error_response(exc)
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:
@@ -137,16 +147,22 @@ async def decide_many(request: Request) -> Response:
         if isinstance(item, RequestError):
             parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
         else:
-            parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item)))
-    return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json")
+            parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item, language)))
+    return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json",
+                    headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 @router.get("/provisions/{provision_id}", response_model=ProvisionOut,
             responses={404: {"model": ErrorBody, "description": "No provision with this id"}},
             summary="One provision: citation, source, condition, exceptions, duties")
-def provision(provision_id: str, request: Request) -> Any:
+def provision(provision_id: str, request: Request,
+              lang: str | None = Query(None, description="Language of the title and duty texts: en or es; default: Accept-Language, else en.")) -> Any:
     """The provision with this id (as in a Decision's citations and trace), with the
     layer it forms and its file under ``rules/``. 404 names the nearest id."""
+    try:
+        language = answer_lang(lang, request.headers.get("accept-language"))
+    except RequestError as exc:
+        return request_error_response(exc)
     corpus = _engine(request).corpus
     try:
         cp = corpus.get(provision_id)
@@ -158,7 +174,8 @@ def provision(provision_id: str, request: Request) -> Any:
                               suggestion=guess)
     data = cp.provision.model_dump(mode="json")
     data.update(layer=cp.layer, file=f"rules/{cp.file}", agency=cp.agency)
-    return JSONResponse(data)
+    return JSONResponse(provision_in_language(data, language),
+                        headers={"Content-Language": language, "Vary": "Accept-Language"})
 
 
 @router.get("/jurisdictions", response_model=JurisdictionPage, responses={422: {"model": ErrorBody}},

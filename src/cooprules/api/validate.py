@@ -42,12 +42,13 @@ def plain_errors(raw: Any) -> RequestError | None:
     return None
 
 
-def evaluate(engine, raw: Any, day) -> Any:
-    """``engine.evaluate(raw, day)``; a failure of validation itself becomes a
-    RequestError (raised) when the input is indeed invalid. Valid input that makes
-    the engine fail re-raises (a defect, reported as 500)."""
+def evaluate(engine, raw: Any, day, presume: bool | None = None) -> Any:
+    """``engine.evaluate(raw, day, presume)`` (``presume=False``: no presumed values);
+    a failure of validation itself becomes a RequestError (raised) when the input is
+    indeed invalid. Valid input that makes the engine fail re-raises (a defect,
+    reported as 500)."""
     try:
-        return engine.evaluate(raw, day)
+        return engine.evaluate(raw, day, presume)
     except RequestError:
         raise
     except Exception as exc:

@@ -28,7 +28,7 @@ ROOTS: dict[str, tuple[str, ...]] = {
     "attachments": (),
     "subject": (
         "role", "minor", "convictions", "registered_sex_offender", "federal_felony_warrant",
-        "final_removal_order", "previously_removed", "consent_given", "pending_charge",
+        "final_removal_order", "previously_removed", "consent_given", "proof_of_status_shown", "pending_charge",
     ),
     "context": (
         "location", "purpose", "info_publicly_available", "exigent_circumstances",

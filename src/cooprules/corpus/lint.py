@@ -31,6 +31,7 @@ from ..vocabulary import (
     Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
     Requester, Role,
 )
+from ..wording.law import lint_findings as translation_findings
 from .binds import check_binds
 from .conditions import ConditionError
 from .loader import CompiledProvision, default_rules_path, read_tree
@@ -94,8 +95,13 @@ def _contexts(action: Action) -> list[tuple[dict[str, Any], "cel.Context"]]:
 STATES_AND_DC = re.compile(r"^ocd-division/country:us/(state:[a-z]{2}|district:dc)$")
 
 
-def lint(root: str | Path | None = None, registry=None, national: bool | None = None) -> list[Finding]:
+def lint(root: str | Path | None = None, registry=None, national: bool | None = None,
+         translations: bool = True) -> list[Finding]:
     """Run every check on the corpus at ``root`` (default: the shipped corpus).
+
+    ``translations`` (default True) includes the check that every text shown to users
+    has a translation; ``whatif`` leaves it out, since a draft is tested before anyone
+    translates it.
 
     ``national`` (default: True for the shipped corpus) also requires a folder with at
     least one rule file for every state and DC, even where the file only records that
@@ -130,6 +136,8 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
         findings += _check_generated_provenance()
+    if translations:
+        findings += translation_findings(root, provisions, national)
     return findings
 
 

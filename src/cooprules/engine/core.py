@@ -4,9 +4,50 @@ Per request, the engine (1) finds the plan for the responder's chain, entity, ac
 and the period of the date (cached: the provisions in force only change on the
 corpus's boundary dates), (2) evaluates each condition once against one CEL context,
 (3) resolves, or partially evaluates when facts are missing. Decisions are cached by
-the facts that the plan's conditions read (the *relevant* facts): two requests that
-agree on them get the same answer, so the cache is exact, and ``cache=False`` gives
-the same decisions (the tests check this).
+the facts that the plan's conditions read (the *relevant* facts) and ``presume``: two
+requests that agree on them get the same answer, so the cache is exact, and
+``cache=False`` gives the same decisions (the tests check this).
+
+Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
+
+1. Every condition is evaluated on the facts given; one that reads an absent fact
+   may be *undetermined* (CEL's ``&&``/``||`` still decide it when the other side
+   does). None undetermined: the answer is resolved as it stands; nothing presumed.
+2. ``missing``: the facts not given that undetermined conditions read. With
+   ``presume`` (the default), ``presumed`` = the missing facts that have a presumed
+   value (:data:`.partial.PRESUMED`, VOCABULARY.md "Presumed values"; a pending
+   charge given without its probable-cause finding is not presumed); ``open`` = the
+   rest (minor, role, location, purpose...). With ``presume: false``, every missing
+   fact is open and nothing is presumed.
+3. The *base* request is the one given plus the presumed values. Its answer is
+   resolved for every combination of candidate values of the open facts
+   (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
+   every threshold a condition names, one conviction per category per side of every
+   time window). All combinations agree: that outcome, resting on the provisions that
+   carry it in some combination and whose own condition the base decides. Else
+   ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
+   the other open facts) and ``alternatives``.
+4. ``unless``: for each presumed fact, in the table's order, each of its other
+   candidate values, the others kept presumed: the request with that value is answered
+   as in 3 (an outcome, or ``conditional`` when the open facts still split it). Values
+   whose outcome differs from the base outcome are listed, one ``Unless`` per fact and
+   outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
+   conditional), conviction years and hours written as ranges
+   (:func:`.partial.value_ranges`). Its ``citations``: of each listed value's answer,
+   the provisions whose condition reads the fact (the exception it triggers), else
+   all of them. One fact varies at a time: an exception that needs two presumed facts
+   at once is not listed (the trace shows its provision as not met on presumed facts).
+5. ``presumed`` lists the presumed facts with their values. ``responder.agreement_287g``
+   is first taken from ICE's 287(g) list (``supplied`` says so); an office the list
+   does not show is presumed ``none``, and ``supplied`` names the list's date.
+6. A non-empty ``attachments`` list says what came; that nothing else came is presumed
+   (value ``nothing else``): ``unless`` tries the list plus each further instrument a
+   condition names, and the facts the conditions on attachments read are presumed too.
+   ``attachments: []`` says nothing came: nothing is presumed about it.
+7. Before all this, a request for ``detainer_hold``, ``release_notification`` or
+   ``custody_transfer`` that does not give ``subject.role`` is about a person in custody
+   (``in_custody``: the action's own definition, VOCABULARY.md), said in ``supplied``
+   when a condition reads the role. This holds with ``presume: false`` too.
 """
 
 from __future__ import annotations
@@ -14,6 +55,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import cel
@@ -21,10 +63,12 @@ import cel
 from ..corpus.conditions import ConditionError
 from ..corpus.loader import Corpus, load_corpus
 from ..errors import FieldError, RequestError, parse_request
-from ..vocabulary import Alternative, Decision, FactValue, MissingFact, Outcome, Request
-from .explain import summarize
+from ..vocabulary import (
+    Action, Alternative, Decision, FactValue, Instrument, MissingFact, Outcome, PresumedFact, Request, Role, Unless,
+)
+from .explain import presumed_value_text, summarize, unless_values_text
 from .layers import Plan, build_plan, chain_provisions
-from .partial import NO_PENDING_CHARGE, explore
+from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, explore, fill, value_ranges
 from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Largest number of decisions kept in the cache before it is cleared.
@@ -82,6 +126,15 @@ def _fact_key(req: Request, fact: str) -> Any:
     if name == "pending_charge":
         return value if value == "none" else (value.category.value, value.probable_cause_determined)
     return value.value if hasattr(value, "value") else value
+
+
+#: The presumed value of a list of attachments that was given: nothing else came.
+OTHER_PAPERS = "nothing else"
+
+#: Actions whose own definition (VOCABULARY.md) is about a person in custody: a request
+#: that does not give the person's role is about someone in custody.
+CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notification: "a release notification",
+                   Action.custody_transfer: "a custody transfer"}
 
 
 def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
@@ -161,40 +214,53 @@ class Engine:
     def _day(self, req: Request, as_of: dt.date | None) -> dt.date:
         return as_of or req.context.date or dt.date.today()
 
-    def _prepare(self, request: Any, as_of: dt.date | None) -> tuple[Request, str, dt.date, str]:
-        """Validate, date and place a request, and fill its 287(g) agreement from
-        ICE's list when it does not say (VOCABULARY.md, responder.agreement_287g).
-        Returns (request, canonical jurisdiction, day, note on supplied facts)."""
+    def _prepare(self, request: Any, as_of: dt.date | None,
+                 presume: bool | None = None) -> tuple[Request, str, dt.date, tuple[tuple[str, str], ...]]:
+        """Validate, date and place a request; fill its 287(g) agreement from ICE's
+        list when it does not say (VOCABULARY.md, responder.agreement_287g), and the
+        person's role as ``in_custody`` when the action itself is about a person in
+        custody (:data:`CUSTODY_ACTIONS`: a hold, a release notification, a transfer).
+        ``presume`` (when not None) replaces the request's own ``presume``.
+        Returns (request, canonical jurisdiction, day, notes on supplied facts)."""
         req = parse_request(request)
+        if presume is not None and presume != req.presume:
+            req = req.model_copy(update={"presume": presume})
         day = self._day(req, as_of)
         jurisdiction = self.canonical_jurisdiction(req.responder.jurisdiction)
-        note = ""
+        notes: list[tuple[str, str]] = []  # (the fact a note is about, if only shown when read; the note)
         if req.responder.agreement_287g is None:
             found = self.agreements.lookup(jurisdiction, req.responder.entity, day)
             if found is not None:
                 req = req.model_copy(update={"responder": req.responder.model_copy(
                     update={"agreement_287g": found.model})})
-                note = (f"responder.agreement_287g = {found.model.value}: {found.agency}, signed {found.signed}, "
-                        f"from ICE's 287(g) list (not given in the request)")
-        return req, jurisdiction, day, note
+                notes.append(("", f"responder.agreement_287g = {found.model.value}: {found.agency}, signed "
+                                  f"{found.signed}, from ICE's 287(g) list (not given in the request)"))
+        if req.subject.role is None and req.action in CUSTODY_ACTIONS:
+            req = req.model_copy(update={"subject": req.subject.model_copy(update={"role": Role.in_custody})})
+            notes.append(("subject.role", f"The person is taken to be in custody: {CUSTODY_ACTIONS[req.action]} "
+                                          "is about a person in custody."))
+        return req, jurisdiction, day, tuple(notes)
 
-    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: str) -> tuple:
+    def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: tuple[tuple[str, str], ...]) -> tuple:
         return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
-                req.requester,
+                req.presume, req.requester,
                 req.instrument, req.info_type,
                 tuple(_fact_key(req, f) for f in plan.facts))
 
     # ------------------------------------------------------------------ public
-    def evaluate(self, request: Request | dict[str, Any] | str, as_of: dt.date | None = None) -> Decision:
+    def evaluate(self, request: Request | dict[str, Any] | str, as_of: dt.date | None = None,
+                 presume: bool | None = None) -> Decision:
         """Answer one request.
 
         Args: ``request`` a Request, a dict or JSON text in the vocabulary;
-        ``as_of`` the date whose law applies (default: ``context.date``, else today).
+        ``as_of`` the date whose law applies (default: ``context.date``, else today);
+        ``presume`` overrides the request's ``presume`` when given (``False``:
+        counsel's full analysis, no presumed values).
         Returns: a :class:`Decision`.
         Raises: :class:`RequestError` for a request that does not fit the vocabulary or
         names an unknown jurisdiction.
         """
-        req, jurisdiction, day, note = self._prepare(request, as_of)
+        req, jurisdiction, day, note = self._prepare(request, as_of, presume)
         plan = self.plan(jurisdiction, req, day)
         if not self.use_cache:
             return self._decide(req, jurisdiction, plan, day, note)
@@ -210,20 +276,21 @@ class Engine:
         return decision
 
     def evaluate_many(self, requests: Iterable[Request | dict[str, Any] | str],
-                      as_of: dt.date | None = None) -> list[Decision | RequestError]:
+                      as_of: dt.date | None = None, presume: bool | None = None) -> list[Decision | RequestError]:
         """The batch path: answer many requests, each distinct set of relevant facts
         once, independently of the single-request cache.
 
+        ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
         request that was not valid (the others still run).
         """
         out: list[Decision | RequestError | None] = []
         when: dict[int, dt.date] = {}
         groups: dict[tuple, list[int]] = {}
-        work: dict[tuple, tuple[Request, str, Plan, dt.date, str]] = {}
+        work: dict[tuple, tuple[Request, str, Plan, dt.date, tuple[tuple[str, str], ...]]] = {}
         for i, raw in enumerate(requests):
             try:
-                req, jurisdiction, day, note = self._prepare(raw, as_of)
+                req, jurisdiction, day, note = self._prepare(raw, as_of, presume)
                 plan = self.plan(jurisdiction, req, day)
             except RequestError as exc:
                 out.append(exc)
@@ -254,7 +321,8 @@ class Engine:
             found = plan.resolved[key] = resolve(plan, applies, entity, day, missing)
         return found  # type: ignore[return-value]
 
-    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date, note: str = "") -> Decision:
+    def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date,
+                note: tuple[tuple[str, str], ...] = ()) -> Decision:
         act = activation(req, jurisdiction)
         evaluated = plan.evaluated()
         ctx = _context(act, frozenset().union(*(cp.condition.roots for cp in evaluated)))
@@ -264,68 +332,161 @@ class Engine:
             raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
         entity = req.responder.entity.value
         unknown = [cp for cp in evaluated if applies[cp.id] is None]
-        supplied = [note] if note else []
-        if not unknown:
+        supplied = [text for fact, text in note if not fact or fact in plan.facts]
+        # a list of attachments says what came; that nothing else came is presumed
+        more_papers = bool(req.presume and req.attachments and "attachments" in plan.facts)
+        if not unknown and not more_papers:
             res = self._resolve(plan, applies, entity, day)
             return self._decision(req, res, day, supplied=supplied)
-        return self._partial(req, plan, act, applies, unknown, day, supplied)
-
-    def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
-        depends = [m.fact for m in extra.get("depends_on", [])]
-        missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
-        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace if t.combination.startswith(NONE_FOUND)]
-        return Decision(outcome=res.outcome, summary=summarize(res.outcome, req.action, depends, missing_law, none_found),
-                        action=req.action, not_encoded=missing_law,
-                        citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
-                        conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)
-
-    def _partial(self, req: Request, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None],
-                 unknown: list, day: dt.date, supplied: list[str]) -> Decision:
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
         if "attachments" in act:
             given.add("attachments")
         pending = act["subject"].get("pending_charge")
-        if isinstance(pending, dict) and "probable_cause_determined" not in pending:
+        partly = isinstance(pending, dict) and "probable_cause_determined" not in pending
+        if partly:
             given.discard("subject.pending_charge")  # given in part: its finding is still open
         missing = sorted({f for cp in unknown for f in cp.condition.facts if f not in given})
-        groups = explore(unknown, missing, act)
-        entity = req.responder.entity.value
-        resolved: dict[tuple, Resolved] = {}
+        if more_papers:  # a further paper may make conditions read facts the given ones did not need
+            missing = sorted(set(missing) | {f for cp in evaluated if "attachments" in cp.condition.facts
+                                             for f in cp.condition.facts if f not in given})
+        presumed = [f for f in PRESUMED if req.presume and f in missing
+                    and not (partly and f == "subject.pending_charge")]
+        open_facts = [f for f in missing if f not in presumed]
+        if not presumed and not more_papers:
+            found = self._settle(plan, act, applies, unknown, open_facts, entity, day)
+            return self._answer(req, plan, found, applies, open_facts, day, supplied)
+        # DESIGN.md, Semantics 6: the facts with a presumed value take it ...
+        base_act = fill(act, presumed, [PRESUMED[f][1] for f in presumed])
+        base_applies = dict(applies)
+        for cp in unknown:
+            base_applies[cp.id] = self._condition(cp, base_act)
+        base_unknown = [cp for cp in unknown if base_applies[cp.id] is None]
+        base = self._settle(plan, base_act, base_applies, base_unknown, open_facts, entity, day)
+        # ... and each of their other values, one fact at a time, says what it would change
+        conditions = [cp.condition for cp in evaluated]
+        options = {f: [(label, value) for label, value in candidates(f, conditions)] for f in presumed}
+        labels = {f: PRESUMED[f][0] for f in presumed}
+        if more_papers:
+            have = [a.value for a in req.attachments or []]
+            named = sorted({w for c in conditions if "attachments" in c.facts for w in c.strings}
+                           & {i.value for i in Instrument} - set(have))
+            options = {"attachments": [(OTHER_PAPERS, have)] + [(w, have + [w]) for w in named], **options}
+            labels = {"attachments": OTHER_PAPERS, **labels}
+        unless = self._unless(plan, base, base_act, base_applies, options, labels, open_facts, entity, day)
+        if "responder.agreement_287g" in presumed:
+            when = self.agreements.as_of
+            supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list"
+                                   + (f" of {when.isoformat()}" if when else "") + " shows none for this office on this date."]
+        marked = {cp.id: sorted(cp.condition.facts & set(presumed)) for cp in unknown
+                  if base_applies[cp.id] is not None}
+        return self._answer(req, plan, base, base_applies, open_facts, day, supplied, marked,
+                            presumed=[PresumedFact(fact=f, value=labels[f]) for f in labels], unless=unless)
+
+    @staticmethod
+    def _condition(cp, act: dict[str, Any]) -> bool | None:
+        try:
+            return cp.condition.evaluate(act)
+        except ConditionError as exc:  # a corpus defect: name it rather than crash
+            raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
+
+    def _settle(self, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None], unknown: list,
+                open_facts: list[str], entity: str, day: dt.date) -> "_Settled":
+        """Every answer the request can get over the values of the facts still open
+        (``open_facts``, read by the ``unknown`` conditions): one per combination of the
+        truth values those conditions can take (:func:`explore`)."""
+        groups = explore(unknown, open_facts, act) if unknown else []
+        cache: dict[tuple, Resolved] = {}
 
         def outcome_of(choice: tuple[tuple[bool, ...], ...]) -> Resolved:
-            if choice not in resolved:
+            if choice not in cache:
                 local = dict(applies)
                 for group, vector in zip(groups, choice):
                     local.update(zip(group.ids, vector))
-                resolved[choice] = self._resolve(plan, local, entity, day)
-            return resolved[choice]
+                cache[choice] = self._resolve(plan, local, entity, day)
+            return cache[choice]
 
         choices = list(itertools.product(*[list(g.vectors) for g in groups]))
         results = [outcome_of(c) for c in choices]
-        outcomes = {r.outcome for r in results}
-        incomplete = not all(g.complete for g in groups)
+        return _Settled(groups, choices, results, not all(g.complete for g in groups), outcome_of)
+
+    def _unless(self, plan: Plan, base: "_Settled", act: dict[str, Any], applies: dict[str, bool | None],
+                options: dict[str, list[tuple[str, Any]]], presumed: dict[str, str], open_facts: list[str],
+                entity: str, day: dt.date) -> list[Unless]:
+        """DESIGN.md, Semantics 6: for each presumed fact, every other value it can take
+        (``options``: fact -> (label, CEL value) including the presumed one, whose label
+        is ``presumed[fact]``), the others kept at their presumed values and the open
+        facts still open, whose outcome differs from the presumed answer's, grouped by
+        outcome."""
+        out: list[Unless] = []
+        evaluated = plan.evaluated()
+        for fact, values in options.items():
+            readers = [cp for cp in evaluated if fact in cp.condition.facts]
+            tried: list[tuple[str, Any, Outcome]] = []
+            cited: dict[Outcome, list[str]] = {}
+            for label, value in values:
+                if label == presumed[fact]:
+                    tried.append((label, value, base.outcome))
+                    continue
+                act_v = fill(act, [fact], [value])
+                local = dict(applies)
+                for cp in readers:
+                    local[cp.id] = self._condition(cp, act_v)
+                still = [cp for cp in evaluated if local[cp.id] is None]
+                found = self._settle(plan, act_v, local, still, open_facts, entity, day)
+                tried.append((label, value, found.outcome))
+                # the provisions carrying it: those of its answer whose condition reads
+                # the fact (the exception it triggers), else all of them
+                cites = found.citations(local)
+                carrying = [c for c in cites if fact in self.corpus.provisions[c.id].condition.facts] or cites
+                ids = cited.setdefault(found.outcome, [])
+                ids.extend(c.id for c in carrying if c.id not in ids)
+            by_outcome: dict[Outcome, tuple[list[str], list[str]]] = {}
+            for label, outcome in value_ranges(fact, tried):
+                if outcome is not base.outcome:
+                    by_outcome.setdefault(outcome, ([], cited[outcome]))[0].append(label)
+            for outcome in sorted(by_outcome, key=_order):
+                labels, ids = by_outcome[outcome]
+                out.append(Unless(fact=fact, values=labels, text=unless_values_text(fact, labels, "en"),
+                                  outcome=outcome, citations=ids))
+        return out
+
+    def _decision(self, req: Request, res: Resolved, day: dt.date, **extra: Any) -> Decision:
+        depends = [m.fact for m in extra.get("depends_on", [])]
+        missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
+        none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
+                      if t.combination.startswith(NONE_FOUND)]
+        text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"))
+        return Decision(outcome=res.outcome, summary=text,
+                        action=req.action, not_encoded=missing_law,
+                        citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
+                        conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)
+
+    def _answer(self, req: Request, plan: Plan, found: "_Settled", applies: dict[str, bool | None],
+                open_facts: list[str], day: dt.date, supplied: list[str], marked: dict[str, list[str]] | None = None,
+                **extra: Any) -> Decision:
+        """The decision from the answers over the open facts: definite when they all
+        agree, else ``conditional`` with what each open fact's values give. ``marked``:
+        provision id -> the presumed facts that decided its condition (the trace says so)."""
+        entity = req.responder.entity.value
+        results, groups, choices = found.results, found.groups, found.choices
         # a copy: the resolution is shared with other requests of the plan
-        trace = list(self._resolve(plan, applies, entity, day, frozenset(missing)).trace)
+        trace = list(self._resolve(plan, applies, entity, day, frozenset(open_facts)).trace)
         for i, layer in enumerate(trace):  # a layer is undetermined only if the missing facts move it
             verdicts = {(r.trace[i].verdict, r.trace[i].combination) for r in results}
             if len(verdicts) == 1:
                 verdict, how = verdicts.pop()
                 trace[i] = layer.model_copy(update={"verdict": verdict, "combination": how})
+        if marked:
+            trace = _mark_presumed(trace, marked)
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
         contested = [c if applies.get(c.id) is not None else
                      c.model_copy(update={"reason": "may apply, depending on facts not given; " + c.reason})
                      for c in _union([r.contested for r in results], key=lambda c: c.id)]
-        if len(outcomes) == 1 and not incomplete:
+        if found.outcome is not Outcome.conditional:
             first = results[0]
-            # The answer is the same whatever the missing facts. It rests on the provisions
-            # that carry it in some case and whose own condition is decided by the facts
-            # given (the state ban on release dates, which a missing fact might lift, and
-            # the city ban that holds in every case); not on ones that apply only under
-            # facts nobody gave.
-            cites = [c for c in _union([r.citations for r in results], key=lambda c: c.id)
-                     if applies.get(c.id) is True] or first.citations
-            return self._decision(req, Resolved(first.outcome, cites, duties, trace, contested, first.conflicts), day,
-                                  supplied=supplied)
+            return self._decision(req, Resolved(first.outcome, found.citations(applies), duties, trace, contested,
+                                                first.conflicts), day, supplied=supplied, **extra)
+        outcomes = {r.outcome for r in results}
         depends: list[MissingFact] = []
         for gi, group in enumerate(groups):
             others = [list(g.vectors) for j, g in enumerate(groups) if j != gi]
@@ -334,13 +495,13 @@ class Engine:
                 for (f, label), vectors in group.by_value.items():
                     if f != fact:
                         continue
-                    found = per_value.setdefault(label, set())
+                    seen_outcomes = per_value.setdefault(label, set())
                     for vec in vectors:
                         for rest in itertools.product(*others):
                             choice = list(rest)
                             choice.insert(gi, vec)
-                            found.add(outcome_of(tuple(choice)).outcome)
-                if len({frozenset(v) for v in per_value.values()}) > 1 or incomplete:
+                            seen_outcomes.add(found.outcome_of(tuple(choice)).outcome)
+                if len({frozenset(v) for v in per_value.values()}) > 1 or found.incomplete:
                     depends.append(MissingFact(fact=fact, values=[
                         FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))
         if not depends:  # the facts matter only jointly
@@ -359,7 +520,52 @@ class Engine:
                     seen.add(c.id)
                     cites_all.append(c)
         res = Resolved(Outcome.conditional, cites_all, duties, trace, contested, [])
-        return self._decision(req, res, day, depends_on=depends, alternatives=alternatives, supplied=supplied)
+        return self._decision(req, res, day, depends_on=depends, alternatives=alternatives, supplied=supplied, **extra)
+
+
+@dataclass
+class _Settled:
+    """The answers a request can get over its open facts: ``results[i]`` for the
+    truth values ``choices[i]`` of the ``groups`` of undetermined conditions;
+    ``incomplete`` when a group had too many combinations to try them all."""
+
+    groups: list
+    choices: list[tuple]
+    results: list[Resolved]
+    incomplete: bool
+    outcome_of: Any
+
+    @property
+    def outcome(self) -> Outcome:
+        """The one outcome every combination gives, else ``conditional``."""
+        outcomes = {r.outcome for r in self.results}
+        return outcomes.pop() if len(outcomes) == 1 and not self.incomplete else Outcome.conditional
+
+    def citations(self, applies: dict[str, bool | None]) -> list:
+        """What a definite answer rests on: the provisions that carry it in some case
+        and whose own condition the facts at hand decide (the state ban on release
+        dates, which an open fact might lift, and the city ban that holds in every
+        case), not ones that apply only under facts nobody gave. For a conditional
+        answer, every provision any outcome rests on."""
+        cites = _union([r.citations for r in self.results], key=lambda c: c.id)
+        if self.outcome is Outcome.conditional:
+            return cites
+        return [c for c in cites if applies.get(c.id) is True] or self.results[0].citations
+
+
+def _mark_presumed(trace: list, marked: dict[str, list[str]]) -> list:
+    """The trace with each provision whose condition a presumed value decided saying
+    so, in plain words (``marked``: provision id -> the presumed facts it read)."""
+    out = []
+    for layer in trace:
+        rows = []
+        for row in layer.provisions:
+            if marked.get(row.id):
+                words = "; ".join(presumed_value_text(f, "en") for f in marked[row.id])
+                row = row.model_copy(update={"reason": f"{row.reason} (presumed: {words})"})
+            rows.append(row)
+        out.append(layer.model_copy(update={"provisions": rows}))
+    return out
 
 
 _ORDER = {o: i for i, o in enumerate([Outcome.prohibited, Outcome.required, Outcome.permitted,

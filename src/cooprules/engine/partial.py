@@ -6,11 +6,18 @@ that can make a difference (every vocabulary word; for numbers, each side of eve
 threshold the conditions name; for convictions, each category on each side of every
 time window), resolve each combination, and report what each value of each fact gives.
 The answer is ``conditional`` only if the combinations disagree.
+
+With presumptions (DESIGN.md, Semantics 6), the facts in :data:`PRESUMED` that are
+missing first take their presumed value, and only the others are explored here;
+:func:`value_ranges` turns the values tried into the ranges an ``unless`` names, and
+:func:`example_value` / :func:`covers` read such a label back (tests, front ends).
+The procedure step by step: :mod:`cooprules.engine.core`.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -29,9 +36,31 @@ _ENUMS = {
 _BOOLS = {
     "subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
     "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
-    "context.info_publicly_available", "context.exigent_circumstances",
+    "subject.proof_of_status_shown", "context.info_publicly_available", "context.exigent_circumstances",
 }
 NO_PENDING_CHARGE = {"category": "none", "probable_cause_determined": False}
+
+#: Presumed values (VOCABULARY.md, "Presumed values"; DESIGN.md, Semantics 6): the
+#: ordinary case, in which no exception is triggered. fact -> (label, value as CEL
+#: sees it). ``responder.agreement_287g`` is presumed ``none`` only where ICE's 287(g)
+#: list shows no agreement for the office (the engine fills it from the list first).
+#: Facts without a presumption: subject.minor, subject.role, context.location,
+#: context.purpose, and the probable-cause finding of a pending charge given without it.
+PRESUMED: dict[str, tuple[str, Any]] = {
+    "attachments": ("none", []),
+    "subject.convictions": ("none", []),
+    "subject.pending_charge": ("none", NO_PENDING_CHARGE),
+    "subject.registered_sex_offender": ("false", False),
+    "subject.federal_felony_warrant": ("false", False),
+    "subject.final_removal_order": ("false", False),
+    "subject.previously_removed": ("false", False),
+    "subject.consent_given": ("false", False),
+    "subject.proof_of_status_shown": ("false", False),
+    "context.info_publicly_available": ("false", False),
+    "context.exigent_circumstances": ("false", False),
+    "context.hours_held_past_release": ("0", 0),
+    "responder.agreement_287g": ("none", "none"),
+}
 
 
 def _around(numbers: Iterable[float], floor: float = 0) -> list[float]:
@@ -190,4 +219,159 @@ def fill(activation: dict[str, Any], facts: list[str], values: list[Any]) -> dic
             continue
         root, name = fact.split(".", 1)
         out[root] = {**out.get(root, {}), name: value}
+    return out
+
+
+def value_ranges(fact: str, tried: list[tuple[str, Any, Any]]) -> list[tuple[str, Any]]:
+    """The values tried for ``fact``, with what each gives, as the ranges a reader
+    needs rather than the sample points tried.
+
+    ``tried``: ``(label, CEL value, result)`` for every candidate of ``fact`` (as
+    :func:`candidates` gives them), ``result`` any comparable value (an outcome).
+    Returns ``[(label, result)]``: runs of neighbouring samples with the same result
+    become one label. Convictions, per category (the samples lie on both sides of every
+    time window the conditions name): ``"<category> at any time"``, ``"<category>
+    within N years"`` (years_ago <= N), ``"<category> more than N years ago"``,
+    ``"<category> more than N and within M years"``. Hours held past release: ``"less
+    than N hours"``, ``"N hours or more"``, ``"from N to less than M hours"``. Every
+    other fact: the labels as tried (``none`` stays ``none``).
+    """
+    if fact == "subject.convictions":
+        out: list[tuple[str, Any]] = []
+        by_cat: dict[str, list[tuple[float, Any]]] = {}
+        for label, value, result in tried:
+            if not value:
+                out.append((label, result))
+                continue
+            (item,) = value
+            by_cat.setdefault(item["category"], []).append((float(item["years_ago"]), result))
+        for cat, points in by_cat.items():
+            points.sort(key=lambda p: p[0])
+            for lo, hi, result in _runs(points):
+                years = [p[0] for p in points]
+                first, last = lo == 0, hi == len(points) - 1
+                if first and last:
+                    label = f"{cat} at any time"
+                elif first:
+                    label = f"{cat} within {_num(years[hi])} years"
+                elif last:
+                    label = f"{cat} more than {_num(years[lo - 1])} years ago"
+                else:
+                    label = f"{cat} more than {_num(years[lo - 1])} and within {_num(years[hi])} years"
+                out.append((label, result))
+        return out
+    if fact == "context.hours_held_past_release":
+        points = sorted((float(value), result) for _, value, result in tried)
+        out = []
+        for lo, hi, result in _runs(points):
+            hours = [p[0] for p in points]
+            first, last = lo == 0, hi == len(points) - 1
+            if first and last:
+                label = "any number of hours"
+            elif first:
+                label = f"less than {_num(hours[hi + 1])} hours"
+            elif last:
+                label = f"{_num(hours[lo])} hours or more"
+            else:
+                label = f"from {_num(hours[lo])} to less than {_num(hours[hi + 1])} hours"
+            out.append((label, result))
+        return out
+    return [(label, result) for label, _, result in tried]
+
+
+def _runs(points: list[tuple[float, Any]]) -> list[tuple[int, int, Any]]:
+    """Maximal runs of neighbouring points with the same result: (first, last index, result)."""
+    runs: list[tuple[int, int, Any]] = []
+    for i, (_, result) in enumerate(points):
+        if runs and runs[-1][2] == result:
+            runs[-1] = (runs[-1][0], i, result)
+        else:
+            runs.append((i, i, result))
+    return runs
+
+
+#: How labels of convictions, hours and pending charges read (the engine writes them,
+#: :mod:`.explain` words them, :func:`example_value` reads them back).
+LABEL_YEARS = re.compile(r"^(?P<cat>[a-z_]+) (?:(?P<any>at any time)|within (?P<within>[\d.]+) years"
+                          r"|more than (?P<more>[\d.]+) years ago|more than (?P<lo>[\d.]+) and within (?P<hi>[\d.]+) years"
+                          r"|(?P<ago>[\d.]+) years? ago)$")
+LABEL_HOURS = re.compile(r"^(?:less than (?P<less>[\d.]+) hours|(?P<more>[\d.]+) hours or more"
+                          r"|from (?P<lo>[\d.]+) to less than (?P<hi>[\d.]+) hours|(?P<any>any number of hours)"
+                          r"|(?P<exact>[\d.]+)(?: hours)?)$")
+LABEL_CHARGE = re.compile(r"^(?P<cat>[a-z_]+), probable cause (?P<pc>found|not found)$")
+
+
+def _number(text: str) -> int | float:
+    return _num(float(text))
+
+
+def example_value(fact: str, label: str) -> Any:
+    """A value of ``fact`` in request form (JSON, as a user would give it) inside the
+    value or range that ``label`` names (a label of ``unless``, ``depends_on`` or
+    :func:`value_ranges`): ``("attachments", "judicial_warrant")`` ->
+    ``["judicial_warrant"]``; ``("subject.convictions", "listed_felony within 15
+    years")`` -> ``[{"category": "listed_felony", "years_ago": 15}]``;
+    ``("context.hours_held_past_release", "48 hours or more")`` -> ``48``. Raises
+    ValueError for a label it cannot read."""
+    if fact == "attachments":
+        return [] if label == "none" else [label]
+    if fact == "subject.convictions":
+        if label == "none":
+            return []
+        m = LABEL_YEARS.match(label)
+        if not m:
+            raise ValueError(f"not a conviction label: {label!r}")
+        years = (1 if m["any"] else _number(m["within"]) if m["within"] else _number(m["more"]) + 1 if m["more"]
+                 else _number(m["hi"]) if m["hi"] else _number(m["ago"]))
+        return [{"category": m["cat"], "years_ago": years}]
+    if fact == "subject.pending_charge":
+        if label == "none":
+            return "none"
+        m = LABEL_CHARGE.match(label)
+        if not m:
+            raise ValueError(f"not a pending-charge label: {label!r}")
+        return {"category": m["cat"], "probable_cause_determined": m["pc"] == "found"}
+    if fact == "context.hours_held_past_release":
+        m = LABEL_HOURS.match(label)
+        if not m:
+            raise ValueError(f"not an hours label: {label!r}")
+        return (max(0, _number(m["less"]) - 1) if m["less"] else _number(m["more"]) if m["more"]
+                else _number(m["lo"]) if m["lo"] else 0 if m["any"] else _number(m["exact"]))
+    if fact in _BOOLS:
+        if label not in ("true", "false"):
+            raise ValueError(f"not a yes/no label: {label!r}")
+        return label == "true"
+    return label
+
+
+def covers(fact: str, label: str, value: Any) -> bool:
+    """Whether ``value`` (request form, as :func:`example_value` gives) lies in what
+    ``label`` names: a conviction list of one item in a category's year range, a
+    number of hours in a range, or the same word."""
+    if fact == "subject.convictions" and isinstance(value, list) and len(value) == 1:
+        m = LABEL_YEARS.match(label)
+        if not m or m["cat"] != value[0]["category"]:
+            return False
+        y = value[0]["years_ago"]
+        return bool(m["any"] or (m["within"] and y <= float(m["within"])) or (m["more"] and y > float(m["more"]))
+                    or (m["lo"] and float(m["lo"]) < y <= float(m["hi"])) or (m["ago"] and y == float(m["ago"])))
+    if fact == "context.hours_held_past_release" and isinstance(value, (int, float)):
+        m = LABEL_HOURS.match(label)
+        if not m:
+            return False
+        return bool((m["less"] and value < float(m["less"])) or (m["more"] and value >= float(m["more"]))
+                    or (m["lo"] and float(m["lo"]) <= value < float(m["hi"])) or m["any"]
+                    or (m["exact"] and value == float(m["exact"])))
+    return example_value(fact, label) == value
+
+
+def with_fact(request: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
+    """A copy of a request dict (request form) with ``fact`` (``attachments``,
+    ``subject.convictions``, ``responder.agreement_287g``...) given as ``value``."""
+    out = dict(request)
+    if "." not in fact:
+        out[fact] = value
+        return out
+    root, name = fact.split(".", 1)
+    out[root] = {**(out.get(root) or {}), name: value}
     return out

@@ -1,0 +1,87 @@
+"""The README's examples run and print what the README says: the Python block as a
+doctest, and each ``cooprules ask`` command's outcome and the citations its comment
+names."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cooprules.cli import app
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+def test_python_example_runs_as_written():
+    (block,) = [b for b in _blocks("python") if ">>> import cooprules" in b]
+    test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+    assert len(test.examples) >= 8
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0
+
+
+def _ask_examples() -> list[tuple[str, str]]:
+    """(command, the comment that follows it) for each `cooprules ask` in the README."""
+    out = []
+    for block in _blocks("sh"):
+        text = block.replace("\\\n", " ")
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("cooprules ask"):
+                comment = []
+                for nxt in lines[i + 1:]:
+                    if not nxt.startswith("#"):
+                        break
+                    comment.append(nxt.lstrip("# ").strip())
+                out.append((line, " ".join(comment)))
+    return out
+
+
+EXAMPLES = _ask_examples()
+
+
+def test_the_readme_has_ask_examples():
+    assert len(EXAMPLES) >= 3
+
+
+@pytest.mark.parametrize("command,comment", EXAMPLES, ids=[str(i) for i in range(len(EXAMPLES))])
+def test_ask_example_gives_the_outcome_and_citations_it_names(command, comment):
+    args = shlex.split(command)[1:] + ["--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    outcome = re.match(r"-> ([A-Z_]+)", comment)
+    assert outcome, comment
+    assert f'"outcome": "{outcome[1].lower()}"' in result.output
+    named = re.findall(r"(?:Cal\. Gov\. Code|8 C\.F\.R\.) § [\w.]+(?:\([\w]+\))*|L\.A\. Ordinance No\. \d+", comment)
+    assert named
+    for cite in named:
+        assert cite in result.output, cite
+    if "Unless" in comment:
+        assert '"unless": [' in result.output and '"unless": []' not in result.output
+
+
+def test_http_presume_false_gives_the_full_conditional_analysis():
+    from fastapi.testclient import TestClient
+
+    from cooprules.api.app import create_app
+
+    request = {"responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:san_diego", "entity": "sheriff"},
+               "requester": "ice_ero", "action": "detainer_hold", "instrument": "detainer_request",
+               "context": {"date": "2026-11-29"}}
+    with TestClient(create_app()) as client:
+        presumed = client.post("/v1/decisions", json=request).json()
+        full = client.post("/v1/decisions?presume=false", json=request).json()
+        bad = client.post("/v1/decisions?presume=maybe", json=request)
+    assert presumed["outcome"] == "prohibited" and presumed["unless"]
+    assert full["outcome"] == "conditional" and not full["presumed"] and not full["unless"]
+    assert bad.status_code == 422 and "presume" in bad.text
