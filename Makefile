@@ -12,7 +12,9 @@ TEST_STAMP := $(VENV)/.installed-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	# the venv's bundled setuptools (65.5.0 on Python 3.11) carries CVE-2024-6345 and
+	# CVE-2025-47273 (fixed in 70.0.0 and 78.1.1): upgrade it with pip
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=78.1.1'
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import render
-from .errors import FieldError, RequestError, did_you_mean
+from .errors import FieldError, RequestError, did_you_mean, iso_day
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
@@ -200,33 +200,72 @@ def evaluate(
     file: str = typer.Argument(..., help="JSON Lines of requests, or - for standard input."),
     as_of: Optional[str] = typer.Option(None, help="Apply the law of this date (YYYY-MM-DD) to every line."),
 ) -> None:
-    """JSON Lines of requests in, JSON Lines of decisions out, same order. A bad line
-    gives an error object for that line; exit 1 if any line was invalid."""
+    """JSON Lines of requests in, JSON Lines of decisions out, same order, streamed as
+    they are made. A bad line gives an error object for that line ({"line": N, ...}).
+    Exit 0: every line answered; 1: some lines invalid; 2: could not run (unreadable
+    input, bad option); 130: interrupted (the answers written so far are whole lines)."""
+    import signal
+
+    from .lines import answer, batches
+
     day = _parse_date(as_of, "--as-of")
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"[red]cannot read {escape(file)}: {escape(str(exc))}[/red]")
+        # unbuffered: the reading thread holds no lock that would stop the exit after Ctrl-C
+        stdin = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer)
+        stream = stdin if file == "-" else open(file, "rb", buffering=0)  # noqa: SIM115 - closed below
+    except OSError as exc:
+        err.print(f"[red]cannot read {escape(file)}: {escape(exc.strerror or str(exc))}[/red]")
         raise typer.Exit(2)
-    lines = text.splitlines()
-    items = [line if line.strip() else "{}" for line in lines]
-    results = _engine().evaluate_many(items, as_of=day)
-    bad = 0
-    write = sys.stdout.write
-    for n, item in enumerate(results, 1):
-        if isinstance(item, RequestError):
-            bad += 1
-            write(json.dumps({"line": n, **item.as_dict()}) + "\n")
-        else:
-            write(item.model_dump_json() + "\n")
-    raise typer.Exit(1 if bad else 0)
+    engine = _engine()
+    stopped: list[int] = []
+    previous = None
+    try:  # Ctrl-C: finish the batch in hand, write it whole, stop
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
+    except ValueError:  # not the main thread: Ctrl-C cannot reach us anyway
+        pass
+    bad = answered = 0
+    code = 0
+    try:
+        for batch in batches(stream, stop=lambda: bool(stopped)):
+            results = answer(engine, batch, day)
+            bad += sum(not ok for ok, _ in results)
+            answered += len(results)
+            sys.stdout.write("".join(text + "\n" for _, text in results))
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        _silence_stdout()
+        code = 141
+    except OSError as exc:
+        err.print(f"[red]cannot read {escape(file)} after line {answered}: {escape(exc.strerror or str(exc))}[/red]")
+        code = 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if file != "-":
+            stream.close()
+    if stopped and not code:
+        err.print(f"interrupted: {answered} line(s) answered")
+        code = 130
+    raise typer.Exit(code or (1 if bad else 0))
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null so that the flush at
+    exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _parse_date(text: str | None, flag: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         err.print(f"[red]{flag}: '{text}' is not a date; write YYYY-MM-DD[/red]")
         raise typer.Exit(2)

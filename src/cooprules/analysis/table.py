@@ -155,8 +155,12 @@ def _pending(text: str) -> Any:
 
 
 def check_columns(columns: list[str]) -> None:
-    """Raise :class:`TableError` for unknown columns (with "did you mean") or missing
-    required ones."""
+    """Raise :class:`TableError` for a column named twice, unknown columns (with "did
+    you mean") or missing required ones."""
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise TableError("IN: column(s) " + ", ".join(f"'{c}' ({columns.count(c)} times)" for c in twice)
+                         + " named more than once; name each column once")
     unknown = [c for c in columns if c not in COLUMNS]
     if unknown:
         hints = [f"'{c}'" + (f" (did you mean '{did_you_mean(c, COLUMNS)}'?)" if did_you_mean(c, COLUMNS) else "")
@@ -181,29 +185,74 @@ def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator["pa.Table"]
         if path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
-            names = pq.ParquetFile(path).schema_arrow.names
+            schema = pq.ParquetFile(path).schema_arrow
+            names = schema.names
             check_columns(names)
+            _check_types(schema)
             pf = pq.ParquetFile(path, read_dictionary=names)  # text columns stay dictionary-encoded
-            pending, count = [], 0
+            pending, count, sent = [], 0, False
             for batch in pf.iter_batches(batch_size=batch_rows):  # at most one row group each
                 pending.append(batch)
                 count += batch.num_rows
                 if count >= batch_rows:
-                    yield pa.Table.from_batches(pending)
-                    pending, count = [], 0
-            if pending:
-                yield pa.Table.from_batches(pending)
+                    yield _no_null_type(pa.Table.from_batches(pending))
+                    pending, count, sent = [], 0, True
+            if pending or not sent:  # no rows at all: one empty table, so the output has the schema
+                yield _no_null_type(pa.Table.from_batches(pending, schema=None if pending else pf.schema_arrow))
         elif path.endswith(".csv"):
+            check_columns(_csv_header(path))
             lf = pl.scan_csv(path, infer_schema=False)
-            check_columns(lf.collect_schema().names())
+            sent = False
             for df in lf.collect_batches(chunk_size=batch_rows):
-                yield df.to_arrow()
+                if df.height or not sent:
+                    yield df.to_arrow()
+                    sent = True
+            if not sent:
+                yield pl.DataFrame(schema={c: pl.String for c in lf.collect_schema().names()}).to_arrow()
         else:
             raise TableError(f"IN: '{path}' must end in .parquet or .csv")
     except TableError:
         raise
     except Exception as exc:  # pyarrow / polars read errors
         raise TableError(f"IN: cannot read '{path}': {exc}") from None
+
+
+def _csv_header(path: str) -> list[str]:
+    """The column names of a CSV file's first line, as written (Polars renames a
+    repeated name ``NAME_duplicated_0``, which would hide the mistake)."""
+    import csv
+    import io
+
+    with open(path, "rb") as fh:
+        first = fh.readline(1 << 20)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(f"IN: '{path}': the header line is not UTF-8") from None
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _check_types(schema) -> None:
+    """Raise :class:`TableError` for a Parquet column whose type cannot hold a fact
+    (lists, structs, maps, binary)."""
+    import pyarrow as pa
+
+    for field in schema:
+        t = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+            raise TableError(f"IN: column '{field.name}' is of type {t}; a column holds text, numbers, "
+                             "booleans or dates (docs/analysis.md)")
+
+
+def _no_null_type(table):
+    """``table`` with every column of Arrow's null type (Polars writes an all-null
+    column so) read as text: all its cells are blank, i.e. facts not given."""
+    import pyarrow as pa
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(i, field.name, pa.nulls(table.num_rows, pa.string()))
+    return table
 
 
 class _Writer:
@@ -275,8 +324,10 @@ def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = No
     (e.g. a Dask cluster); it returns ``(outcome, citations)`` per request, with
     ``("invalid", message)`` for a request the engine rejects. ``progress(rows)`` is
     called after each batch. Returns :class:`TableStats`. Raises :class:`TableError`
-    for an unreadable input or bad columns; the output is written to a temporary file
-    and moved into place only when complete.
+    for an unreadable input or bad columns (a column named twice, unknown, missing or
+    of a nested type); an all-null column (Arrow's null type) is read as blank. The
+    output is written to a temporary file and moved into place only when complete; an
+    input without rows gives an output without rows, with every column.
     """
     started = time.perf_counter()
     stats = TableStats()
@@ -364,6 +415,13 @@ def _evaluate_batch(engine, table, cache: dict, stats: TableStats, as_of, evalua
     columns' dictionary codes (Polars finds them), each distinct row not in ``cache``
     evaluated once, answers joined back onto every row in order."""
     table = _dictionary_columns(table)
+    if table.num_rows == 0:  # no rows: the result columns, empty, so the output keeps its schema
+        import pyarrow as pa
+
+        empty = pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+        for name in RESULT_COLUMNS:
+            table = table.append_column(name, empty)
+        return table
     cols = table.column_names
     words = _packed_keys(table)
     keyed = pl.DataFrame({f"_k{i}": w for i, w in enumerate(words)})

@@ -4,7 +4,9 @@ Every error answer is ``{"error": KIND, "errors": [{"field", "message", "given"?
 "allowed"?, "did_you_mean"?}, ...]}``: the shape of
 :meth:`cooprules.errors.RequestError.as_dict`, whose ``error`` is
 ``invalid_request`` (422). Other kinds: ``too_large`` (413), ``not_found`` (404),
-``method_not_allowed`` (405), ``internal`` (500, a defect of ours, never of the input).
+``method_not_allowed`` (405, with an ``Allow`` header), ``unsupported_media_type``
+(415: the body is not ``application/json``), ``too_many_requests`` (429, with
+``Retry-After``), ``internal`` (500, a defect of ours, never of the input).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import FieldError, RequestError
+from ..errors import FieldError, RequestError, _json_safe
 
 log = logging.getLogger("cooprules.api")
 
 _KINDS = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
-          422: "invalid_request"}
+          422: "invalid_request", 429: "too_many_requests"}
 
 
 def error_body(kind: str, errors: list[FieldError]) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
         raw = err.get("input")
-        given = raw if isinstance(raw, (str, int, float, bool)) else None
+        given = _json_safe(raw) if isinstance(raw, (str, int, float, bool)) else None
         errors.append(FieldError(".".join(loc) or "request", str(err.get("msg", "invalid value")), given))
     return JSONResponse(error_body("invalid_request", errors), status_code=422)
 
@@ -57,7 +59,12 @@ def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if exc.status_code == 404:
         return error_response(404, "path", f"no such endpoint: {request.url.path}")
     if exc.status_code == 405:
-        return error_response(405, "method", f"{request.method} is not allowed on {request.url.path}")
+        allow = (getattr(exc, "headers", None) or {}).get("Allow", "")
+        resp = error_response(405, "method", f"{request.method} is not allowed on {request.url.path}",
+                              allowed=[m.strip() for m in allow.split(",") if m.strip()])
+        if allow:
+            resp.headers["Allow"] = allow
+        return resp
     return JSONResponse(error_body(_KINDS.get(exc.status_code, "error"),
                                    [FieldError("request", str(exc.detail))]), status_code=exc.status_code,
                         headers=getattr(exc, "headers", None))
