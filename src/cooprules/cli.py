@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import render
-from .errors import FieldError, RequestError, did_you_mean, iso_day
+from .errors import CorpusError, FieldError, RequestError, did_you_mean, iso_day
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
@@ -165,6 +165,9 @@ def ask(
     except RequestError as exc:
         _print_request_error(exc)
         raise typer.Exit(2)
+    except CorpusError as exc:
+        _print_corpus_error(exc)
+        raise typer.Exit(2)
     if as_json:
         out.print_json(decision.model_dump_json())
     else:
@@ -182,6 +185,12 @@ def example(as_json: bool = typer.Option(False, "--json")) -> None:
         out.print_json(decision.model_dump_json())
     else:
         print_decision(decision)
+
+
+def _print_corpus_error(exc: "CorpusError") -> None:
+    err.print(f"[bold red]A rule of the corpus failed on this request[/bold red]: {escape(exc.message)}\n"
+              f"  provision {escape(exc.provision_id or '?')}, field {escape(exc.field_name or '?')}, "
+              f"file {escape(exc.file)}\n  (a defect of the rule file, not of the request; run `cooprules lint`)")
 
 
 def _print_request_error(exc: RequestError) -> None:
@@ -435,7 +444,14 @@ _register_analysis(app)
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    from .errors import CorpusError
+
+    try:
+        app()
+    except CorpusError as exc:  # a rule failed on this input: name it, no traceback
+        err.print(f"[red]A rule of the corpus failed: {escape(str(exc))}[/red]\n"
+                  "This is a defect of the rule file, not of your request; run `cooprules lint`.")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError, iso_day
+from ..errors import MAX_REQUEST_BYTES, CorpusError, FieldError, RequestError, iso_day
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
@@ -147,7 +147,7 @@ async def decide_many(request: Request, lang: str | None = Query(None, descripti
     results = await work.run("batch", validate.evaluate_many, _engine(request), items, day)
     parts = []
     for i, item in enumerate(results):
-        if isinstance(item, RequestError):
+        if isinstance(item, (RequestError, CorpusError)):
             parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
         else:
             parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item, language)))

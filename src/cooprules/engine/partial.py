@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..corpus.conditions import Condition
+from ..corpus.conditions import Condition, ConditionError
+from ..errors import CorpusError
 from ..vocabulary import Agreement287g, Instrument, Location, OffenceCategory, Purpose, Role
 
 #: The most value combinations tried within one group of conditions that share facts.
@@ -188,7 +189,10 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 key = (i, tuple(values[f][0] for f in own))
                 if key not in truth:
                     filled = fill(activation, own, [values[f][1] for f in own])
-                    value = by_id[i].condition.evaluate(filled)
+                    try:
+                        value = by_id[i].condition.evaluate(filled)
+                    except ConditionError as exc:
+                        raise condition_failed(by_id[i], exc) from None
                     if value is None:  # still undecided: never guess; the answer stays open
                         group.complete = False
                     truth[key] = bool(value)
@@ -204,6 +208,13 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 group.by_value.setdefault((f, values[f][0]), set()).add(vec)
         groups.append(group)
     return groups
+
+
+def condition_failed(cp, exc: Exception) -> CorpusError:
+    """The :class:`~cooprules.errors.CorpusError` for a condition (of the
+    CompiledProvision ``cp``) that failed at run time: it names the file, the
+    provision and its ``when``."""
+    return CorpusError(cp.file, f"condition failed for this request: {exc}", cp.id, "when")
 
 
 def _distance(a: dict[str, str], b: dict[str, str]) -> int:
