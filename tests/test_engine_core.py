@@ -225,3 +225,29 @@ def test_the_cli_reports_a_failing_condition_without_a_traceback(broken, monkeyp
     assert result.exit_code == 2, result.output
     assert "us-no-hold" in result.output and "fixture.yaml" in result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# ------------------------------------------------------------------ two convictions (issue 9, item 6)
+TWO = "size(subject.convictions.filter(c, c.category == 'violent_felony')) >= 2"
+
+
+def test_a_rule_counting_two_convictions_is_not_answered_as_if_one_were_all(engine, tmp_path):
+    from cooprules.engine.partial import example_value
+
+    fixture = _engine(engine, _corpus(tmp_path, TWO))
+    assert fixture.corpus.get("us-no-hold").condition.counted == {"subject.convictions"}
+    # counsel's full analysis: convictions unknown, so the answer depends on them
+    full = fixture.evaluate({**_with(), "presume": False})
+    assert full.outcome is Outcome.conditional, full.summary
+    assert {a.outcome for a in full.alternatives} == {Outcome.permitted, Outcome.prohibited}
+    # presumed none: permitted, unless two violent felonies
+    presumed = fixture.evaluate(_with())
+    assert presumed.outcome is Outcome.permitted
+    (unless,) = [u for u in presumed.unless if u.fact == "subject.convictions"]
+    assert unless.outcome is Outcome.prohibited and unless.citations == ["us-no-hold"]
+    for label in unless.values:
+        given = example_value("subject.convictions", label)
+        assert len(given) == 2
+        assert fixture.evaluate(_with({"convictions": given})).outcome is Outcome.prohibited
+    one = [{"category": "violent_felony", "years_ago": 3}]
+    assert fixture.evaluate(_with({"convictions": one})).outcome is Outcome.permitted

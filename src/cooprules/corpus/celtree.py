@@ -152,6 +152,8 @@ def read(source: str, roots: dict[str, tuple[str, ...]], optional: Iterable[str]
                     return
                 fact(root, name, scope)
                 return
+            if kind == "member_index" and target_fact(base, scope) is not None:
+                out.counted.add(target_fact(base, scope))  # an item by position
             if kind == "member_dot" and str(key) not in known_fields:
                 out.problems.append(f"unknown field '{key}'")
             visit(base, scope)
@@ -172,6 +174,8 @@ def read(source: str, roots: dict[str, tuple[str, ...]], optional: Iterable[str]
                     return
                 target = target_fact(base, scope)
                 if target is not None:
+                    if target in out.macros:  # a second macro over it: items may be told apart
+                        out.counted.add(target)
                     out.macros.setdefault(target, set()).add(method)
                 for arg in args[1:]:
                     visit(arg, scope | {var})
