@@ -26,7 +26,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from cooprules.vocabulary import (
     Action, Agreement287g, Entity, InfoType, Instrument, Location, OffenceCategory, Purpose, Requester, Role,
@@ -122,9 +121,9 @@ def over_http(args) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cli = Path(sys.executable).with_name("cooprules")
     env = {**os.environ, "COOPRULES_RATE_LIMIT": "0"}
-    server = subprocess.Popen([str(cli), "serve", "--no-web", "--host", "127.0.0.1", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "cooprules.cli", "serve", "--no-web", "--host", "127.0.0.1",
+                               "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -69,7 +69,7 @@ from ..vocabulary import (
 )
 from .explain import presumed_value_text, summarize, unless_values_text
 from .frozen import freeze
-from .memo import SHARES, SizedLRU, cache_mb, estimate
+from .memo import SHARES, SizedLRU, cache_mb, decision_bytes, plan_bytes, resolved_bytes
 from .layers import Plan, build_plan, chain_provisions
 from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, condition_failed, explore, fill, value_ranges
 from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
@@ -174,15 +174,13 @@ class Engine:
         self.use_cache = cache
         self.cache_mb = _budget(cache_mb) if cache else 0.0
         limit = int(self.cache_mb * 2 ** 20)
-        shared = (CompiledProvision, type(self.corpus))
-        skip = lambda v: isinstance(v, shared) or type(v).__name__ in ("Provision", "Condition")  # noqa: E731
         #: plans by (jurisdiction, entity, action, period); boundary days by (jurisdiction,
         #: action); decisions by relevant facts; resolutions by (plan key, truth values,
         #: missing facts): each bounded by its share of ``cache_mb`` (engine/memo.py)
-        self._plans = SizedLRU(int(limit * SHARES["plans"]), lambda k, v: estimate(v, skip))
+        self._plans = SizedLRU(int(limit * SHARES["plans"]), plan_bytes)
         self._boundaries = SizedLRU(int(limit * SHARES["boundaries"]), lambda k, v: 120 + 40 * len(v))
-        self._decisions = SizedLRU(int(limit * SHARES["decisions"]), lambda k, v: estimate(v) + estimate(k))
-        self._resolved = SizedLRU(int(limit * SHARES["resolutions"]), lambda k, v: estimate(v) + estimate(k))
+        self._decisions = SizedLRU(int(limit * SHARES["decisions"]), decision_bytes)
+        self._resolved = SizedLRU(int(limit * SHARES["resolutions"]), resolved_bytes)
         self._canonical: dict[str, str] = {}
 
     # ------------------------------------------------------------------ helpers
