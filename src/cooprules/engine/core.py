@@ -4,9 +4,16 @@ Per request, the engine (1) finds the plan for the responder's chain, entity, ac
 and the period of the date (cached: the provisions in force only change on the
 corpus's boundary dates), (2) evaluates each condition once against one CEL context,
 (3) resolves, or partially evaluates when facts are missing. Decisions are cached by
-the facts that the plan's conditions read (the *relevant* facts) and ``presume``: two
+the facts that the plan's conditions read (the *relevant* facts, taken from each
+condition's syntax tree at load: :mod:`cooprules.corpus.celtree`) and ``presume``: two
 requests that agree on them get the same answer, so the cache is exact, and
-``cache=False`` gives the same decisions (the tests check this).
+``cache=False`` (no cache at all: no plan, boundary, decision or resolution is kept)
+gives the same decisions (the property tests check this on separately loaded corpora).
+Every cache is least-recently-used and bounded in bytes (:mod:`.memo`; ``cache_mb``,
+default 256 MB). A decision is frozen before it is handed out (:mod:`.frozen`): its
+lists and dicts refuse in-place change, so a caller cannot change a later answer. A
+condition that fails at run time raises :class:`~cooprules.errors.CorpusError` naming
+the provision and its file.
 
 Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
 
@@ -23,7 +30,7 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -157,10 +164,13 @@ def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
 class Engine:
     """Evaluates requests against a loaded corpus and the jurisdiction registry.
 
-    ``Engine(corpus=None, registry=None, cache=True, agreements=None)``: ``corpus``
-    defaults to :func:`cooprules.load_corpus`, ``registry`` to the shipped registry of
-    OCD-IDs, ``agreements`` to ICE's 287(g) list (:mod:`cooprules.agreements`), used to
-    fill ``responder.agreement_287g`` when a request does not give it (VOCABULARY.md).
+    ``Engine(corpus=None, registry=None, cache=True, agreements=None, cache_mb=None)``:
+    ``corpus`` defaults to :func:`cooprules.load_corpus`, ``registry`` to the shipped
+    registry of OCD-IDs, ``agreements`` to ICE's 287(g) list (:mod:`cooprules.agreements`),
+    used to fill ``responder.agreement_287g`` when a request does not give it
+    (VOCABULARY.md). ``cache=False``: nothing is remembered between requests.
+    ``cache_mb``: memory for all caches together, in MB (default ``COOPRULES_CACHE_MB``,
+    else 256; :mod:`.memo`); ValueError for a value that is not a number >= 0.
     """
 
     def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True, agreements=None,
