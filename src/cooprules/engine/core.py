@@ -281,9 +281,11 @@ class Engine:
         ``as_of`` the date whose law applies (default: ``context.date``, else today);
         ``presume`` overrides the request's ``presume`` when given (``False``:
         counsel's full analysis, no presumed values).
-        Returns: a :class:`Decision`.
+        Returns: a :class:`Decision`, frozen (shared with later callers: copy a part
+        before changing it).
         Raises: :class:`RequestError` for a request that does not fit the vocabulary or
-        names an unknown jurisdiction.
+        names an unknown jurisdiction; :class:`~cooprules.errors.CorpusError` when a
+        provision's condition fails on it (naming the provision and its file).
         """
         req, jurisdiction, day, note = self._prepare(request, as_of, presume)
         plan = self.plan(jurisdiction, req, day)
@@ -304,7 +306,10 @@ class Engine:
 
         ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
-        request that was not valid (the others still run).
+        request that was not valid (the others still run). Raises
+        :class:`~cooprules.errors.CorpusError` when a provision's condition fails on one
+        of them (the JSON Lines and HTTP batch paths then answer one by one and report
+        it on its item).
         """
         out: list[Decision | RequestError | None] = []
         when: dict[int, dt.date] = {}
