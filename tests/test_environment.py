@@ -20,7 +20,7 @@ def test_created_environment_upgrades_pip_and_setuptools(tmp_path):
                           text=True, check=True).stdout
     lines = plan.splitlines()
     create = next(i for i, line in enumerate(lines) if "-m venv" in line)
-    install = next(i for i, line in enumerate(lines) if "install" in line and "-e ." in line)
+    install = next(i for i, line in enumerate(lines) if "install" in line and " -e " in line)
     upgrade = [line for line in lines[create:install] if "--upgrade" in line]
     assert upgrade, plan
     assert re.search(r"\bpip\b", upgrade[0])

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from cooprules.analysis.table import RESULT_COLUMNS
 from cooprules.cli import app
 
 runner = CliRunner()
@@ -65,7 +66,7 @@ def test_no_rows_still_writes_the_output_with_its_schema(tmp_path, kind, ext):
     assert res.exit_code == 0, res.output
     assert out.exists()
     columns = pq.read_schema(out).names if ext == "parquet" else out.read_text().strip().split(",")
-    assert columns == list(ROW) + ["outcome", "citations", "error"]
+    assert columns == list(ROW) + RESULT_COLUMNS
 
 
 def test_exit_codes_invalid_rows_1_could_not_run_2(tmp_path):

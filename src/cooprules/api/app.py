@@ -19,6 +19,7 @@ from .fastpath import FastDecisions
 from .guard import DEFAULT_BURST, DEFAULT_RATE, Guard, TokenBucket
 from .work import install_suggestion_budget
 from .routes import router
+from ..web.security import SecurityHeaders
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -70,6 +71,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
             logger.addHandler(handler)
     errors.install(app)
     app.include_router(router)
+    from ..ledger.routes import install as install_ledger; install_ledger(app, web=web)  # noqa: E702 (request ledger)
     app.add_middleware(FastDecisions)
     install_suggestion_budget(engine.registry)
     limiter = TokenBucket(rate_limit, rate_burst or 2 * rate_limit) if rate_limit else None
@@ -78,6 +80,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
         from ..web import install as install_web
 
         install_web(app)
+    app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff, referrer on every response (outermost)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(Guard, limiter=limiter)  # outermost: before any body is read
     return app
