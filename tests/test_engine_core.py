@@ -97,11 +97,12 @@ def test_access_forms_the_reader_cannot_vouch_for_are_refused_at_load(tmp_path, 
 
 
 def test_the_reader_finds_what_the_text_hides(engine, tmp_path):
-    rules = _corpus(tmp_path, "(subject).minor || has(subject.registered_sex_offender) "
+    rules = _corpus(tmp_path, "(subject).minor || has(subject.registered_sex_offender) || attachments.size() > 1 "
                               "|| size(subject.convictions.filter(c, c.category == 'violent_felony')) >= 2")
     cond = load_corpus(rules).get("us-no-hold").condition
-    assert cond.facts == {"subject.minor", "subject.registered_sex_offender", "subject.convictions"}
-    assert cond.counted == {"subject.convictions"} and 2 in cond.numbers and "violent_felony" in cond.strings
+    assert cond.facts == {"subject.minor", "subject.registered_sex_offender", "subject.convictions", "attachments"}
+    assert cond.counted == {"subject.convictions", "attachments"}
+    assert 2 in cond.numbers and "violent_felony" in cond.strings
 
 
 # ------------------------------------------------------------------ item 3

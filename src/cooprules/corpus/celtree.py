@@ -180,6 +180,8 @@ def read(source: str, roots: dict[str, tuple[str, ...]], optional: Iterable[str]
                 for arg in args[1:]:
                     visit(arg, scope | {var})
                 return
+            if method == "size" and target_fact(base, scope) is not None:  # list.size()
+                out.counted.add(target_fact(base, scope))
             for arg in args:
                 visit(arg, scope)
             return
