@@ -106,7 +106,7 @@ def test_condition_bounds_at_load(when, message):
 
 
 def test_cel_panic_is_a_condition_error(monkeypatch):
-    import cel
+    from cooprules.corpus.celbinding import cel
 
     from cooprules.corpus import conditions
 
@@ -147,7 +147,7 @@ def test_yaml_nested_50000_deep(tmp_path):
 
 
 def test_cel_panic_while_evaluating_is_a_condition_error_and_missing_facts_stay_unknown():
-    import cel
+    from cooprules.corpus.celbinding import cel
 
     from cooprules.corpus.conditions import Condition
 

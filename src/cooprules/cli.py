@@ -154,12 +154,15 @@ def ask(
     no_presume: bool = typer.Option(False, "--no-presume", help="Presume nothing: every fact not given is unknown, "
                                     "and the answer is conditional on each that matters (counsel's full analysis)."),
     as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
+    brief: bool = typer.Option(False, "--brief", help="Print only what to do now, its exceptions (unless) and "
+                               "the citations (with --json: those fields only)."),
 ) -> None:
     """Answer one request: what to do now, what was presumed and what would change it,
     the duties, then the law layer by layer. A fact not given that has a presumed value
     (nothing else came with the paper, no convictions, no pending charge, no consent, no
-    emergency, 0 hours held...) takes it; --no-presume asks for the full analysis."""
-    flags = {k: v for k, v in locals().items() if k != "as_json"}
+    emergency, 0 hours held...) takes it; --no-presume asks for the full analysis.
+    --brief: what to do now, its exceptions (unless) and the citations only."""
+    flags = {k: v for k, v in locals().items() if k not in ("as_json", "brief")}
     try:
         decision = _engine().evaluate(build_request(**flags))
     except RequestError as exc:
@@ -169,7 +172,12 @@ def ask(
         _print_corpus_error(exc)
         raise typer.Exit(2)
     if as_json:
-        out.print_json(decision.model_dump_json())
+        fields = {"outcome", "summary", "unless", "citations"} if brief else None
+        out.print_json(decision.model_dump_json(include=fields))
+    elif brief:
+        from .brief import print_brief
+
+        print_brief(decision, out)
     else:
         print_decision(decision)
 
@@ -208,16 +216,28 @@ def print_decision(d: Decision) -> None:
 def evaluate(
     file: str = typer.Argument(..., help="JSON Lines of requests, or - for standard input."),
     as_of: Optional[str] = typer.Option(None, help="Apply the law of this date (YYYY-MM-DD) to every line."),
+    fields: Optional[str] = typer.Option(None, "--fields", help="Print only these fields of each decision, comma-"
+                                         "separated (e.g. outcome,citations,unless); the line's id is always printed."),
+    brief: bool = typer.Option(False, "--brief", help="Print only outcome, summary, citations, duties, presumed, "
+                               "unless and depends_on (no layer-by-layer trace)."),
 ) -> None:
     """JSON Lines of requests in, JSON Lines of decisions out, same order, streamed as
-    they are made. A bad line gives an error object for that line ({"line": N, ...}).
+    they are made. A line's "id" (or "ref": letters, digits and . _ : -, at most 64, or a
+    whole number; a join key, never a person's identifier) is echoed first on its
+    answer. A bad line gives an error object for that line ({"line": N, "id": ..., ...}).
     Exit 0: every line answered; 1: some lines invalid; 2: could not run (unreadable
     input, bad option); 130: interrupted (the answers written so far are whole lines)."""
     import signal
 
+    from .batchids import parse_fields
     from .lines import answer, batches
 
     day = _parse_date(as_of, "--as-of")
+    try:
+        chosen = parse_fields(fields, brief)
+    except RequestError as exc:
+        err.print(escape(str(exc.errors[0])), highlight=False)
+        raise typer.Exit(2)
     try:
         # unbuffered: the reading thread holds no lock that would stop the exit after Ctrl-C
         stdin = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer)
@@ -236,7 +256,7 @@ def evaluate(
     code = 0
     try:
         for batch in batches(stream, stop=lambda: bool(stopped)):
-            results = answer(engine, batch, day)
+            results = answer(engine, batch, day, chosen)
             bad += sum(not ok for ok, _ in results)
             answered += len(results)
             sys.stdout.write("".join(text + "\n" for _, text in results))
@@ -356,11 +376,14 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 @app.command()
 def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
-             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker.")) -> None:
+             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker."),
+             sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found).")) -> None:
     """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
     the date of the latest check; the governments checked and found to have no law of
     their own; totals for the hand-written corpus. ``--checks`` lists each check
-    (date, text/summary/report, URL, number of provisions resting on it)."""
+    (date, text/summary/report, URL, number of provisions resting on it);
+    ``--sessions`` lists each state's ``sessions_checked`` (year, day checked, what was
+    found)."""
     from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
 
     engine = _engine()
@@ -380,6 +403,11 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
                 out.print(f"    {on} {what:<7} {n:>3} provision(s)  {escape(url)}", soft_wrap=True)
         if unconfirmed and row.unconfirmed_ids:
             out.print("    unconfirmed: " + ", ".join(row.unconfirmed_ids), soft_wrap=True)
+    if sessions:
+        out.print("[bold]Legislative sessions checked[/bold]")
+        for ocd_id, folder in sorted(engine.corpus.folders.items()):
+            for sc in sorted(folder.sessions_checked, key=lambda x: x.session):
+                out.print(f"    {ocd_id}  {sc.session}: checked {sc.on}; found: {escape(sc.found)}", soft_wrap=True)
     none_found = none_found_index(engine.corpus)
     if none_found:
         out.print("[bold]Checked, no law of its own found[/bold]")
@@ -444,14 +472,24 @@ from .cli_ledger import ledger_app as _ledger_app; app.add_typer(_ledger_app, na
 _register_analysis(app)
 
 
-def main() -> None:  # pragma: no cover
+def main() -> None:
+    """The ``cooprules`` command. A command whose optional dependencies are not
+    installed stops with the extra to install (exit 2), not a traceback."""
     from .errors import CorpusError
+    from .extras import missing_extra_message
 
     try:
         app()
     except CorpusError as exc:  # a rule failed on this input: name it, no traceback
         err.print(f"[red]A rule of the corpus failed: {escape(str(exc))}[/red]\n"
                   "This is a defect of the rule file, not of your request; run `cooprules lint`.")
+        raise SystemExit(2) from None
+    except ModuleNotFoundError as exc:
+        name = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        message = missing_extra_message(exc, f"`{('cooprules ' + name).strip()}`", name)
+        if message is None:
+            raise
+        err.print(message, markup=False, highlight=False)
         raise SystemExit(2) from None
 
 

@@ -313,7 +313,7 @@ def evaluate_table_command(
             client = connect(scheduler)
 
             def evaluate(requests):
-                return evaluate_on_dask(client, requests, day, engine.corpus.version)
+                return evaluate_on_dask(client, requests, day, engine.corpus.version, full=True)
         try:
             with _progress("rows") as bar:
                 stats = evaluate_table(engine, src, save, day, batch_rows, evaluate, progress=bar.advance)

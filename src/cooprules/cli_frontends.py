@@ -13,7 +13,10 @@ def register(app: typer.Typer) -> None:
     """Add ``serve``, ``card`` and ``train`` to ``app`` (the ``cooprules`` command)."""
 
     @app.command()
-    def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. The default, 127.0.0.1, "
+                                       "is this machine only; 0.0.0.0 (every IPv4 interface) or a LAN address makes "
+                                       "the server reachable by other machines, with no sign-in and no TLS: put it "
+                                       "behind a reverse proxy that provides both."),
               port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
               workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
               log_requests: bool = typer.Option(False, "--log-requests",
@@ -27,11 +30,18 @@ def register(app: typer.Typer) -> None:
                                                    help="Seconds a client has to send a request's headers."),
               body_timeout: float = typer.Option(30.0, "--body-timeout", min=0.1,
                                                  help="Seconds a client has to send a request's body.")) -> None:
-        """Serve the HTTP API (/v1, OpenAPI at /docs), the guided page, training and
-        pocket cards. No request is logged with its facts unless --log-requests."""
+        """Serve the HTTP API (/v1, documentation at /docs and /redoc, offline), the
+        guided page, training and pocket cards. Prints its address, the documentation's
+        address and the corpus version; warns when bound beyond this machine. No request
+        is logged with its facts unless --log-requests."""
         import os
 
-        from .api.server import serve as run_server
+        from .api.server import serve as run_server, startup_lines
+
+        from . import default_engine
+
+        for line, warning in startup_lines(host, port, default_engine().corpus.version, web=not no_web):
+            typer.secho(line, err=warning, fg=typer.colors.YELLOW if warning else None)
 
         os.environ["COOPRULES_LOG_REQUESTS"] = "1" if log_requests else "0"
         os.environ["COOPRULES_WEB"] = "0" if no_web else "1"

@@ -146,20 +146,36 @@ def batches(stream: IO[bytes], stop: Callable[[], bool] = lambda: False,
             yield batch
 
 
-def answer(engine: Any, batch: list[Line], as_of: Any = None) -> list[tuple[bool, str]]:
-    """Answer one batch: ``(ok, json_text)`` per line, in order. A line the engine
-    rejects gets ``{"line": n, "error": "invalid_request", "errors": [...]}``; should
-    the engine fail on some line for another reason (a defect of ours), that line alone
-    gets ``{"line": n, "error": "internal", ...}`` and the others are answered."""
-    todo = [line for line in batch if line.error is None]
+def answer(engine: Any, batch: list[Line], as_of: Any = None,
+           fields: tuple[str, ...] | None = None) -> list[tuple[bool, str]]:
+    """Answer one batch: ``(ok, json_text)`` per line, in order. A line's ``id`` (or
+    ``ref``) is taken off before validation and echoed first on its answer
+    (:mod:`cooprules.batchids`); ``fields`` limits a decision to those fields (``None``:
+    all). A line the engine rejects gets ``{"line": n, "id"?: ..., "error":
+    "invalid_request", "errors": [...]}``; should the engine fail on some line for
+    another reason (a defect of ours), that line alone gets ``{"line": n, "error":
+    "internal", ...}`` and the others are answered."""
+    from .batchids import decision_json, split_id
+
+    ids: dict[int, Any] = {}
     found: dict[int, Any] = {}
+    todo: list[tuple[Line, Any]] = []
+    for line in batch:
+        if line.error is not None:
+            continue
+        ident, request, problem = split_id(line.text or "")
+        ids[line.number] = ident
+        if problem is not None:
+            found[line.number] = problem
+        else:
+            todo.append((line, request))
     try:
-        results = engine.evaluate_many([line.text for line in todo], as_of=as_of)
-        found = {line.number: r for line, r in zip(todo, results)}
+        results = engine.evaluate_many([request for _, request in todo], as_of=as_of)
+        found.update({line.number: r for (line, _), r in zip(todo, results)})
     except Exception:  # answer one by one, so only the failing line is lost
-        for line in todo:
+        for line, request in todo:
             try:
-                found[line.number] = engine.evaluate(line.text, as_of)
+                found[line.number] = engine.evaluate(request, as_of)
             except (RequestError, CorpusError) as exc:
                 found[line.number] = exc
             except Exception as exc:  # noqa: BLE001 - a defect: reported on its line, never fatal
@@ -167,11 +183,13 @@ def answer(engine: Any, batch: list[Line], as_of: Any = None) -> list[tuple[bool
     out = []
     for line in batch:
         item = line.error or found.get(line.number)
+        ident = ids.get(line.number)
+        head = {"line": line.number, **({ident[0]: ident[1]} if ident else {})}
         if isinstance(item, (RequestError, CorpusError)):  # a failing rule: named with its file
-            out.append((False, json.dumps({"line": line.number, **item.as_dict()})))
+            out.append((False, json.dumps({**head, **item.as_dict()})))
         elif isinstance(item, Exception) or item is None:
-            out.append((False, json.dumps({"line": line.number, "error": "internal", "errors": [
+            out.append((False, json.dumps({**head, "error": "internal", "errors": [
                 {"field": "request", "message": f"internal error ({type(item).__name__}); the line was not answered"}]})))
         else:
-            out.append((True, item.model_dump_json()))
+            out.append((True, decision_json(item, fields, ident)))
     return out

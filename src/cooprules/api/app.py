@@ -1,11 +1,13 @@
 """The ASGI application: the ``/v1`` HTTP API, the guided web page and its static files.
 
 ``create_app()`` is what ``cooprules serve`` runs (``uvicorn`` factory). OpenAPI at
-``/docs`` (and ``/openapi.json``).
+``/openapi.json``, read with Swagger UI at ``/docs`` or ReDoc at ``/redoc`` (packaged
+files, no CDN: :mod:`cooprules.api.docs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -19,6 +21,7 @@ from .fastpath import FastDecisions
 from .guard import DEFAULT_BURST, DEFAULT_RATE, Guard, TokenBucket
 from .work import install_suggestion_budget
 from .routes import router
+from .docs import router as docs_router
 from ..web.security import SecurityHeaders
 
 
@@ -35,6 +38,24 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     schemas["Request"] = req
     app.openapi_schema = doc
     return doc
+
+
+def ledger_installed() -> bool:
+    """Whether the request ledger's dependencies (the ``ledger`` extra: SQLAlchemy...)
+    are installed; without them the server runs without the ledger's routes."""
+    import importlib.util
+
+    return importlib.util.find_spec("sqlalchemy") is not None
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """At start-up, before the first request: build the registry's name index once
+    (``Registry.warm``, a second or two), off the event loop."""
+    import anyio
+
+    await anyio.to_thread.run_sync(app.state.engine.registry.warm)
+    yield
 
 
 def create_app(engine=None, log_requests: bool = False, web: bool = True,
@@ -57,7 +78,7 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
         from .. import default_engine
 
         engine = default_engine()
-    app = FastAPI(title="cooprules", version="1", docs_url="/docs", redoc_url=None, redirect_slashes=False,
+    app = FastAPI(title="cooprules", version="1", docs_url=None, redoc_url=None, redirect_slashes=False, lifespan=_lifespan,
                   description=(package_doc or "").strip().splitlines()[0] +
                   " Answers for one office and one request from federal immigration authorities.")
     app.state.engine = engine
@@ -71,7 +92,11 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True,
             logger.addHandler(handler)
     errors.install(app)
     app.include_router(router)
-    from ..ledger.routes import install as install_ledger; install_ledger(app, web=web)  # noqa: E702 (request ledger)
+    app.include_router(docs_router)
+    if ledger_installed():  # the request ledger's pages and API, with the [ledger] extra
+        from ..ledger.routes import install as install_ledger
+
+        install_ledger(app, web=web)
     app.add_middleware(FastDecisions)
     install_suggestion_budget(engine.registry)
     limiter = TokenBucket(rate_limit, rate_burst or 2 * rate_limit) if rate_limit else None

@@ -99,6 +99,44 @@ class DeadlineProtocol(HttpToolsProtocol):
             self._arm(self.header_timeout)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or host name) is this machine only: ``localhost``
+    or a loopback address (127.0.0.0/8, ::1). Anything else, including ``0.0.0.0``
+    and ``::`` (every interface), can be reached from other machines."""
+    import ipaddress
+
+    name = host.strip().strip("[]").lower()
+    if name in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def startup_lines(host: str, port: int, corpus_version: str, web: bool = True) -> list[tuple[str, bool]]:
+    """What ``cooprules serve`` prints before it starts: ``(text, is_warning)`` lines
+    with the server's URL, the API documentation's URL, the corpus version and, for a
+    non-loopback ``host``, a warning that other machines can reach it."""
+    name = host.strip()
+    shown = "localhost" if name in ("0.0.0.0", "::", "") else name
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    base = f"http://{shown}:{port}"
+    lines = [(f"cooprules serving at {base}/" + ("" if web else "v1/"), False),
+             (f"API documentation: {base}/docs (Swagger UI), {base}/redoc (ReDoc); works offline", False),
+             (f"corpus version {corpus_version}; Ctrl-C to stop", False)]
+    from .app import ledger_installed
+
+    if not ledger_installed():
+        lines.append(("request ledger: not installed (pip install 'cooprules[ledger]')", False))
+    if not is_loopback(host):
+        lines.append((f"warning: listening on {host}, so other machines can reach this server. It has no sign-in "
+                      "and no TLS: answers and the facts sent travel in clear. Put it behind a reverse proxy "
+                      "with TLS and access control, or use --host 127.0.0.1.", True))
+    return lines
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_requests: bool = False,
           header_timeout: float = HEADER_TIMEOUT, body_timeout: float = BODY_TIMEOUT) -> None:
     """Run :func:`cooprules.api.app.app_from_env` under uvicorn on ``host:port`` with

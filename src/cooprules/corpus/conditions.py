@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import cel
+from .celbinding import cel
 
 from ..errors import did_you_mean
 from . import celtree

@@ -65,7 +65,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import cel
+from ..corpus.celbinding import cel
 
 from ..corpus.conditions import ConditionError
 from ..corpus.loader import CompiledProvision
