@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import render
-from .errors import FieldError, RequestError, did_you_mean, iso_day
+from .errors import CorpusError, FieldError, RequestError, did_you_mean, iso_day
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
@@ -168,6 +168,9 @@ def ask(
     except RequestError as exc:
         _print_request_error(exc)
         raise typer.Exit(2)
+    except CorpusError as exc:
+        _print_corpus_error(exc)
+        raise typer.Exit(2)
     if as_json:
         fields = {"outcome", "summary", "unless", "citations"} if brief else None
         out.print_json(decision.model_dump_json(include=fields))
@@ -190,6 +193,12 @@ def example(as_json: bool = typer.Option(False, "--json")) -> None:
         out.print_json(decision.model_dump_json())
     else:
         print_decision(decision)
+
+
+def _print_corpus_error(exc: "CorpusError") -> None:
+    err.print(f"[bold red]A rule of the corpus failed on this request[/bold red]: {escape(exc.message)}\n"
+              f"  provision {escape(exc.provision_id or '?')}, field {escape(exc.field_name or '?')}, "
+              f"file {escape(exc.file)}\n  (a defect of the rule file, not of the request; run `cooprules lint`)")
 
 
 def _print_request_error(exc: RequestError) -> None:
@@ -466,10 +475,15 @@ _register_analysis(app)
 def main() -> None:
     """The ``cooprules`` command. A command whose optional dependencies are not
     installed stops with the extra to install (exit 2), not a traceback."""
+    from .errors import CorpusError
     from .extras import missing_extra_message
 
     try:
         app()
+    except CorpusError as exc:  # a rule failed on this input: name it, no traceback
+        err.print(f"[red]A rule of the corpus failed: {escape(str(exc))}[/red]\n"
+                  "This is a defect of the rule file, not of your request; run `cooprules lint`.")
+        raise SystemExit(2) from None
     except ModuleNotFoundError as exc:
         name = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
         message = missing_extra_message(exc, f"`{('cooprules ' + name).strip()}`", name)

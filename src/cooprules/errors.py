@@ -141,8 +141,20 @@ class CorpusError(ValueError):
     def __init__(self, file: str, message: str, provision_id: str | None = None,
                  field_name: str | None = None):
         self.file, self.provision_id, self.field_name = file, provision_id, field_name
+        self.message = message
         where = file + (f" [{provision_id}]" if provision_id else "") + (f" {field_name}" if field_name else "")
         super().__init__(f"{where}: {message}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"error": "corpus_error", "errors": [{"field", "message", "provision", "file"}]}``:
+        the shape of :meth:`RequestError.as_dict`; ``field`` is the provision's field
+        (``when``), ``provision`` its id, ``file`` its rule file. A defect of the
+        corpus, not of the request."""
+        entry: dict[str, Any] = {"field": self.field_name or "corpus", "message": self.message}
+        if self.provision_id:
+            entry["provision"] = self.provision_id
+        entry["file"] = self.file
+        return {"error": "corpus_error", "errors": [entry]}
 
 
 def _enum_for(model: type[BaseModel], loc: tuple[Any, ...]) -> type[Enum] | None:

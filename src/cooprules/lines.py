@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from typing import IO, Any, Callable, Iterator
 
-from .errors import MAX_REQUEST_BYTES, FieldError, RequestError
+from .errors import MAX_REQUEST_BYTES, CorpusError, FieldError, RequestError
 
 #: Longest line read (bytes, without its line end); a longer line is answered with an
 #: error and skipped to its end without being kept in memory.
@@ -176,7 +176,7 @@ def answer(engine: Any, batch: list[Line], as_of: Any = None,
         for line, request in todo:
             try:
                 found[line.number] = engine.evaluate(request, as_of)
-            except RequestError as exc:
+            except (RequestError, CorpusError) as exc:
                 found[line.number] = exc
             except Exception as exc:  # noqa: BLE001 - a defect: reported on its line, never fatal
                 found[line.number] = exc
@@ -185,7 +185,7 @@ def answer(engine: Any, batch: list[Line], as_of: Any = None,
         item = line.error or found.get(line.number)
         ident = ids.get(line.number)
         head = {"line": line.number, **({ident[0]: ident[1]} if ident else {})}
-        if isinstance(item, RequestError):
+        if isinstance(item, (RequestError, CorpusError)):  # a failing rule: named with its file
             out.append((False, json.dumps({**head, **item.as_dict()})))
         elif isinstance(item, Exception) or item is None:
             out.append((False, json.dumps({**head, "error": "internal", "errors": [

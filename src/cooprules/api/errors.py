@@ -6,7 +6,9 @@ Every error answer is ``{"error": KIND, "errors": [{"field", "message", "given"?
 ``invalid_request`` (422). Other kinds: ``too_large`` (413), ``not_found`` (404),
 ``method_not_allowed`` (405, with an ``Allow`` header), ``unsupported_media_type``
 (415: the body is not ``application/json``), ``too_many_requests`` (429, with
-``Retry-After``), ``internal`` (500, a defect of ours, never of the input).
+``Retry-After``), ``corpus_error`` (500: a rule's condition failed on this request;
+each entry names the provision and its file), ``internal`` (500, a defect of ours,
+never of the input).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import FieldError, RequestError, _json_safe
+from ..errors import CorpusError, FieldError, RequestError, _json_safe
 
 log = logging.getLogger("cooprules.api")
 
@@ -74,6 +76,17 @@ def _request_error(request: Request, exc: RequestError) -> JSONResponse:
     return request_error_response(exc)
 
 
+def corpus_error_response(exc: CorpusError) -> JSONResponse:
+    """500 with :meth:`CorpusError.as_dict`: a rule whose condition failed on this
+    request, named with its file (a defect of the corpus, not of the input)."""
+    log.error("corpus condition failed: %s", exc)
+    return JSONResponse(exc.as_dict(), status_code=500)
+
+
+def _corpus_error(request: Request, exc: CorpusError) -> JSONResponse:
+    return corpus_error_response(exc)
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - defects only
     log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
     return JSONResponse(error_body("internal", [FieldError("request", "internal error; the input was not at fault")]),
@@ -85,4 +98,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestError, _request_error)  # type: ignore[arg-type]
+    app.add_exception_handler(CorpusError, _corpus_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

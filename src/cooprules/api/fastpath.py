@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+import logging
 from urllib.parse import parse_qs
 
-from ..errors import MAX_REQUEST_BYTES, RequestError
+from ..errors import MAX_REQUEST_BYTES, CorpusError, RequestError
 from . import validate, work
 from .body import TooLarge
 from .language import answer_lang
@@ -56,6 +57,9 @@ class FastDecisions:
             decision = await work.run("single", validate.evaluate, state.engine, raw, day, presume)
         except RequestError as exc:
             return 422, json.dumps(exc.as_dict()).encode(), "en"
+        except CorpusError as exc:  # a rule's condition failed: named, never a traceback
+            logging.getLogger("cooprules.api").error("corpus condition failed: %s", exc)
+            return 500, json.dumps(exc.as_dict()).encode(), "en"
         return 200, decision_json(decision, lang), lang
 
 

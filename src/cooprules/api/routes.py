@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError, iso_day
+from ..errors import MAX_REQUEST_BYTES, CorpusError, FieldError, RequestError, iso_day
+from ..engine.memo import SizedLRU
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
@@ -28,8 +29,9 @@ MAX_BATCH = 100
 MAX_BATCH_BYTES = MAX_BATCH * MAX_REQUEST_BYTES
 #: Most jurisdictions one search returns.
 MAX_SEARCH = 50
-#: Serialised decisions kept (the engine caches decisions; their JSON is cached here).
-JSON_CACHE_LIMIT = 50_000
+#: Memory for serialised decisions (bytes; the engine caches decisions, their JSON is
+#: cached here, least recently used dropped first).
+JSON_CACHE_BYTES = 32 * 2 ** 20
 
 requests_log = logging.getLogger("cooprules.requests")
 router = APIRouter(prefix="/v1", tags=["v1"])
@@ -42,7 +44,7 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-_json_cache: dict[tuple[int, str], tuple[Decision, bytes]] = {}
+_json_cache = SizedLRU(JSON_CACHE_BYTES, lambda key, hit: 2 * len(hit[1]) + 200)
 
 
 def decision_json(decision: Decision, lang: str = "en") -> bytes:
@@ -53,9 +55,7 @@ def decision_json(decision: Decision, lang: str = "en") -> bytes:
     if hit is not None and hit[0] is decision:
         return hit[1]
     data = in_language(decision, lang).model_dump_json().encode()
-    if len(_json_cache) >= JSON_CACHE_LIMIT:
-        _json_cache.clear()
-    _json_cache[key] = (decision, data)
+    _json_cache.put(key, (decision, data))
     return data
 
 
@@ -147,7 +147,7 @@ async def decide_many(request: Request, lang: str | None = Query(None, descripti
     results = await work.run("batch", validate.evaluate_many, _engine(request), items, day)
     parts = []
     for i, item in enumerate(results):
-        if isinstance(item, RequestError):
+        if isinstance(item, (RequestError, CorpusError)):
             parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
         else:
             parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item, language)))

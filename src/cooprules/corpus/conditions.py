@@ -17,6 +17,7 @@ from typing import Any
 from .celbinding import cel
 
 from ..errors import did_you_mean
+from . import celtree
 from ..vocabulary import MAX_ATTACHMENTS, MAX_CONVICTIONS
 
 _REQUEST_LIST = max(MAX_ATTACHMENTS, MAX_CONVICTIONS)
@@ -50,7 +51,6 @@ OPTIONAL_FACTS = tuple(
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _PATH = re.compile(r"(?<![\w.])([a-z_][a-z0-9_]*)\s*\.\s*([a-z_][a-z0-9_]*)")
 _ATTR = re.compile(r"\.\s*([a-z_][a-z0-9_]*)\b(?!\s*\()")
-_NUMBER = re.compile(r"(?<![\w.'\"])(\d+(?:\.\d+)?)")
 _MACRO_VARS = re.compile(r"\.\s*(?:exists|all|exists_one|map|filter)\s*\(\s*([a-z_][a-z0-9_]*)\s*,")
 _IDENT = re.compile(r"(?<![\w.'\"])([a-z_][a-z0-9_]*)\b(?!\s*\()")
 _KEYWORDS = {"true", "false", "null", "in", "has"}
@@ -94,6 +94,9 @@ class Condition:
     strings: frozenset[str]
     numbers: frozenset[float]
     roots: frozenset[str] = frozenset()
+    #: the list facts whose items it counts (``size(...)``, ``filter``, ``map``,
+    #: ``exists_one``): missing, they are tried as lists of two items too
+    counted: frozenset[str] = frozenset()
 
     def evaluate(self, ctx: "cel.Context") -> bool | None:
         """True or False, or None when the answer turns on a fact the request lacks.
@@ -213,11 +216,14 @@ def compile_condition(source: str) -> Condition:
         if type(exc).__name__ != "PanicException":
             raise
         raise ConditionError(f"CEL parser failed on this condition: {str(exc)[:200]}") from None
-    code = _strip_strings(text)
-    facts = {f"{r}.{a}" for r, a in _PATH.findall(code) if f"{r}.{a}" in OPTIONAL_FACTS}
-    if "attachments" in program.variables():
-        facts.add("attachments")
-    strings = {s[1:-1] for s in _STRING.findall(text)}
-    numbers = {float(n) for n in _NUMBER.findall(code)}
+    # the facts it reads come from its syntax tree (corpus/celtree.py), never its text:
+    # the decision cache is keyed by them, so a form the reader cannot vouch for is refused
+    found = celtree.read(text, ROOTS, OPTIONAL_FACTS, ITEM_FIELDS)
+    if found.problems:
+        raise ConditionError("; ".join(dict.fromkeys(found.problems)))
     roots = frozenset(v for v in program.variables() if v in ROOTS)
-    return Condition(text, program, frozenset(facts), frozenset(strings), frozenset(numbers), roots)
+    if roots != found.roots:  # the two parsers disagree: trust neither
+        raise ConditionError(f"the fact reader saw the names {sorted(found.roots)} where CEL saw {sorted(roots)}; "
+                             "write the condition in plain root.field form")
+    return Condition(text, program, frozenset(found.facts), frozenset(found.strings),
+                     frozenset(n for n in found.numbers if n == n), roots, frozenset(found.counted))
