@@ -9,20 +9,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from .engine.explain import unless_text
-from .render import COLOURS
+from .render import COLOURS, _cite_of
 from .vocabulary import Decision
 
 
-def print_brief(d: Decision, out: Console) -> None:
+def print_brief(d: Decision, out: Console, corpus=None) -> None:
     """Print ``d`` briefly: the outcome and its plain-words summary; each ``unless``
     (the engine's sentence, :func:`cooprules.engine.explain.unless_text`, with the
-    outcome it would give and the provision ids); then one line
+    outcome it would give and the citations carrying it; ``corpus``, a loaded Corpus,
+    turns provision ids into citations); then one line
     per citation (citation, id, and "unconfirmed" where the provision could not be
     checked against its primary text)."""
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
-        cites = ", ".join(u.citations)
+        cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
         sentence = unless_text(u)
         said = sentence in d.summary  # the summary already says it: only what it rests on
         out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim](unless → {u.outcome.value}"

@@ -177,7 +177,7 @@ def ask(
     elif brief:
         from .brief import print_brief
 
-        print_brief(decision, out)
+        print_brief(decision, out, _engine().corpus)
     else:
         print_decision(decision)
 

@@ -11,7 +11,7 @@ import re
 from rich.console import Console
 from rich.markup import escape
 
-from .engine.explain import presumed_text, unless_text
+from .engine.explain import fact_noun, presumed_text, unless_text
 from .vocabulary import Citation, Decision, FactValue, LitigationNote
 
 COLOURS = {"prohibited": "bold red", "required": "bold blue", "permitted": "bold green",
@@ -111,7 +111,7 @@ def print_decision(d: Decision, out: Console, corpus=None) -> None:
     if d.depends_on:
         out.print("\n[bold]It depends on:[/bold]")
         for m in d.depends_on:
-            out.print(f"  {m.fact}  [dim](give it with {FACT_FLAGS.get(m.fact, m.fact)})[/dim]")
+            out.print(f"  {escape(fact_noun(m.fact))}  [dim](give it with {FACT_FLAGS.get(m.fact, m.fact)})[/dim]")
             for outcomes, values in describe_values(m.values):
                 out.print(f"    → {outcomes}: {escape(values)}")
     if d.duties:
