@@ -304,3 +304,19 @@ def test_serve_configuration_from_environment(monkeypatch):
     assert app.state.log_requests is False
     with TestClient(app) as c:
         assert c.get("/ask").status_code == 200
+
+
+def test_batch_echoes_ids_like_evaluate(client):
+    """A researcher joins batch answers back by the request's own id or ref, as with
+    `cooprules evaluate`; a bad id is an error on that item only."""
+    base = {"responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:san_diego", "entity": "sheriff"},
+            "requester": "ice_ero", "action": "detainer_hold", "instrument": "detainer_request",
+            "subject": {"role": "in_custody"}, "context": {"date": "2026-11-01"}}
+    body = {"requests": [{**base, "id": "row-1"}, {**base, "ref": 7}, {**base, "id": "Jane Roe"}, base]}
+    res = client.post("/v1/decisions/batch", json=body)
+    assert res.status_code == 200
+    results = res.json()["results"]
+    assert results[0]["id"] == "row-1" and results[0]["decision"]["outcome"] == "prohibited"
+    assert results[1]["ref"] == 7 and results[1]["decision"]["outcome"] == "prohibited"
+    assert results[2]["error"]["errors"][0]["field"] == "id" and "decision" not in results[2]
+    assert "id" not in results[3] and results[3]["decision"]["outcome"] == "prohibited"

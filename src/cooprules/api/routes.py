@@ -144,15 +144,45 @@ async def decide_many(request: Request, lang: str | None = Query(None, descripti
     except RequestError as exc:
         return request_error_response(exc)
     _log(request, data)
+    ids, items, id_errors = _take_ids(items)
     results = await work.run("batch", validate.evaluate_many, _engine(request), items, day)
     parts = []
     for i, item in enumerate(results):
+        head = b'{"index":%d,' % i
+        if ids[i] is not None:
+            head += b'"%s":%s,' % (ids[i][0].encode(), json.dumps(ids[i][1]).encode())
+        item = id_errors.get(i, item)
         if isinstance(item, (RequestError, CorpusError)):
-            parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
+            parts.append(head + b'"error":' + json.dumps(item.as_dict()).encode() + b"}")
         else:
-            parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item, language)))
+            parts.append(head + b'"decision":%s}' % decision_json(item, language))
     return Response(b'{"results":[' + b",".join(parts) + b"]}", media_type="application/json",
                     headers={"Content-Language": language, "Vary": "Accept-Language"})
+
+
+def _take_ids(items: list) -> tuple[list, list, dict[int, RequestError]]:
+    """Each request's join key (``id`` or ``ref``, :mod:`cooprules.batchids`) taken off
+    before validation, to be echoed on its answer. Returns (``(key, value)`` or None per
+    request, the requests without their keys, index -> RequestError for a bad key)."""
+    from ..batchids import ID_KEYS, check_id
+
+    ids: list = []
+    out: list = []
+    errors: dict[int, RequestError] = {}
+    for i, item in enumerate(items):
+        found = None
+        if isinstance(item, dict) and any(k in item for k in ID_KEYS):
+            keys = [k for k in ID_KEYS if k in item]
+            item = {k: v for k, v in item.items() if k not in ID_KEYS}
+            try:
+                if len(keys) > 1:
+                    raise RequestError([FieldError(keys[1], "give id or ref, not both")])
+                found = (keys[0], check_id(keys[0], items[i][keys[0]]))
+            except RequestError as exc:
+                errors[i] = exc
+        ids.append(found)
+        out.append(item)
+    return ids, out, errors
 
 
 @router.get("/provisions/{provision_id}", response_model=ProvisionOut,

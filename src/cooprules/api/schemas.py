@@ -28,9 +28,12 @@ class ErrorBody(BaseModel):
 
 
 class BatchItem(BaseModel):
-    """One answer of a batch, at the request's index: a decision or an error."""
+    """One answer of a batch, at the request's index: a decision or an error, with the
+    request's own ``id`` or ``ref`` (a join key, never a person's identifier) echoed."""
 
     index: int
+    id: str | int | None = None
+    ref: str | int | None = None
     decision: Decision | None = None
     error: ErrorBody | None = None
 
