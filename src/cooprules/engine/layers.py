@@ -161,7 +161,10 @@ def build_plan(corpus: Corpus, registry, ocd_id: str, entity: Entity, action: Ac
 
 
 def _registry_name(registry, ocd_id: str) -> str:
+    """The name to show for a lawmaker: the registry's display name (a school district's
+    proper name, "Houston Independent School District", not "houston isd")."""
     try:
-        return registry.get(ocd_id).name
+        record = registry.get(ocd_id)
+        return getattr(record, "display_name", None) or record.name
     except Exception:  # a lawmaker the registry lacks still gets a readable name
         return ocd_id.rsplit("/", 1)[-1].split(":", 1)[-1].replace("_", " ").title()
