@@ -52,7 +52,7 @@ def test_every_dependency_has_an_upper_bound_and_the_core_is_small():
     for spec in specs:
         assert "<" in spec, spec
     core = {re.split(r"[\[<>=]", s)[0].lower() for s in project["dependencies"]}
-    assert core == {"pydantic", "pyyaml", "common-expression-language", "typer", "rich", "rapidfuzz"}
+    assert core == {"pydantic", "pyyaml", "common-expression-language", "typer", "rich", "rapidfuzz", "lark"}
     extras = project["optional-dependencies"]
     assert {"web", "analysis", "map", "dask", "ledger", "all"} <= set(extras)
     assert project["scripts"]["cooprules"] == "cooprules.cli:main"
