@@ -28,7 +28,7 @@ BAD = sorted(p for p in (HERE / "bad").iterdir() if p.is_dir())
 #: Fixtures whose expected answers the engine does not give yet (the expectation is the
 #: law's; the reference model gives it): issue 9, "Missing facts are tried one value at
 #: a time" - a rule counting two convictions gets a definite answer where it should not.
-ENGINE_LACKS = {"two-convictions": "issue 9: the engine tries convictions as single-item lists only"}
+ENGINE_LACKS = {"two-items": "issue 9: the engine tries convictions and further papers as single-item lists only"}
 
 
 @pytest.mark.parametrize("folder", [pytest.param(p, marks=pytest.mark.xfail(reason=ENGINE_LACKS[p.name], strict=True))

@@ -518,7 +518,9 @@ def compare(decision, ref: RefAnswer) -> list[tuple[str, str]]:
         elif key not in eng_unless or key not in ref.unless:
             out.append(("unless", f"{key}: engine {eng_unless.get(key)}, reference {ref.unless.get(key, [])[:4]}"))
         elif fact in SIMPLE and sorted(eng_unless[key]) != sorted(ref.unless[key]):
-            out.append(("unless", f"{key}: engine {eng_unless[key]}, reference {ref.unless[key]}"))
+            singles = sorted(x for x in ref.unless[key] if " + " not in x)
+            kind = "unless:two-items" if sorted(eng_unless[key]) == singles else "unless"
+            out.append((kind, f"{key}: engine {eng_unless[key]}, reference {ref.unless[key][:6]}"))
     if d["outcome"] == "conditional":
         eng_dep = {m["fact"]: {v["value"]: frozenset(v["outcomes"]) for v in m["values"]}
                    for m in d.get("depends_on") or [] if m["values"]}
