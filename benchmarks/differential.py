@@ -38,7 +38,7 @@ def main() -> None:
     kinds: collections.Counter[str] = collections.Counter()
     first: dict[str, str] = {}
     compared = invalid = bounded = 0
-    out = open(args.examples, "w") if args.examples else None
+    out = open(args.examples, "w", buffering=1) if args.examples else None  # line by line: readable during a run
     start = time.perf_counter()
     stream = requests(args.seed, args.n, places)
     with Progress(TextColumn("differential"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -405,7 +405,8 @@ class Reference:
                 options[f] = [(label, v) for label, v in options[f] if " + " not in label]
                 bounded = True
         papers = bool(req.presume and req.attachments and any(mentions(s, "attachments") for s in sources))
-        memo: dict[tuple, Result] = {}
+        memo: dict[tuple, Result] = {}  # the resolution of each vector of truth values
+        ids = [cp.id for cp in read]
         varying = missing + (["attachments"] if papers and "attachments" not in missing else [])
         reads = {cp.id: [f for f in varying if mentions(cp.condition.source, f)] for cp in read}
         truth_memo: dict[tuple, bool] = {}
@@ -425,11 +426,10 @@ class Reference:
                 for f, (label, value) in zip(open_facts, combo):
                     full = _set(full, f, value)
                     here[f] = label
-                truth = {cp.id: truth_of(cp, full, here) for cp in read}
-                key = tuple(sorted(truth.items()))
-                if key not in memo:
-                    memo[key] = resolve(layers, truth)
-                out.append((tuple(label for label, _ in combo), memo[key]))
+                vector = tuple(truth_of(cp, full, here) for cp in read)
+                if vector not in memo:
+                    memo[vector] = resolve(layers, dict(zip(ids, vector)))
+                out.append((tuple(label for label, _ in combo), memo[vector]))
             return out
 
         def outcome_of(results) -> str:
