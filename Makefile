@@ -13,13 +13,13 @@ TEST_STAMP := $(VENV)/.installed-test
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[ledger]'
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 $(TEST_STAMP): $(STAMP)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ledger]'
 	touch $(TEST_STAMP)
 
 setup: $(TEST_STAMP)

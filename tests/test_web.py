@@ -4,6 +4,8 @@ TestClient and typer's CliRunner (the browser tests are under tests/browser/).""
 from __future__ import annotations
 
 import io
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 import re
 import subprocess
 import sys
@@ -12,16 +14,16 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from cooprules.api import create_app
 from cooprules.cli import app as cli_app
-from cooprules.engine.explain import summarize
-from cooprules.vocabulary import Action, Outcome
 from cooprules.web import forms
 from cooprules.web.i18n import catalog_path, pick_lang
-from cooprules.web.summaries import compose
+from cooprules.web.summaries import summary
 
 LAUSD = "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified"
 FRONT_DESK = {"jurisdiction": LAUSD, "entity": "school_district", "action": "interview_access",
@@ -133,21 +135,19 @@ def test_form_state_to_request():
 
 
 # ------------------------------------------------------------------ Spanish summaries and catalogs
-@pytest.mark.parametrize("outcome", [o for o in Outcome if o is not Outcome.conditional])
-def test_english_templates_match_the_engine(outcome):
-    for action in Action:
-        assert compose(outcome.value, action.value, [], lambda s: s) == summarize(outcome, action, [])
+def test_page_words_the_answer_as_the_engine_does(client, engine):
+    """The page's headline and exceptions are the engine's words (engine/explain.py),
+    in English and Spanish: the page adds no wording of its own for an answer."""
+    from cooprules.api import validate
+    from cooprules.engine.explain import summary_text, unless_text
 
-
-def test_spanish_summary_for_every_outcome_and_action():
-    from cooprules.web.i18n import gettext_for
-
-    es = gettext_for("es")
-    for outcome in Outcome:
-        for action in Action:
-            text = compose(outcome.value, action.value, ["subject.consent_given"], es)
-            assert text and "%(" not in text
-            assert text != compose(outcome.value, action.value, ["subject.consent_given"], lambda s: s)
+    decision = validate.evaluate(engine, forms.to_request(CA_HOLD), None)
+    for lang in ("en", "es"):
+        page = visible_text(client.get("/ask", params={**CA_HOLD, "lang": lang}).text)
+        for u in decision.unless:
+            assert unless_text(u, lang) in page
+        assert summary_text(decision, lang).split(". ")[0] in page
+    assert summary(decision, "en") == decision.summary
 
 
 def test_catalog_is_complete_and_current(tmp_path):
@@ -219,3 +219,291 @@ def test_train_command():
 def test_serve_command_is_registered():
     result = CliRunner().invoke(cli_app, ["serve", "--help"])
     assert result.exit_code == 0 and "--log-requests" in result.output
+
+
+# ------------------------------------------------------------------ issue 8: what users read
+SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
+HARRIS = "ocd-division/country:us/state:tx/county:harris"
+CA_HOLD = {"jurisdiction": SAN_DIEGO, "entity": "jail", "action": "detainer_hold", "instrument": "detainer_request"}
+TX_HOLD = {"jurisdiction": HARRIS, "entity": "jail", "action": "detainer_hold", "instrument": "detainer_request",
+           "attachments": "administrative_warrant_arrest"}
+LAUSD_ENTRY = {"jurisdiction": LAUSD, "entity": "school_district", "requester": "other_federal",
+               "action": "facility_access", "instrument": "verbal_request"}
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: character data outside <script>/<style>, plus the
+    values of labels a screen reader announces (aria-label, title, alt)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("aria-label", "title", "alt", "placeholder") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The visible text of ``html`` (see :class:`_Visible`), whitespace collapsed."""
+    parser = _Visible()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+RAW = [("('", "a Python tuple"), ("None", "Python None"), ("[", "a Python list"), ("{", "a dict or template"),
+       ("subject.", "a fact path"), ("context.", "a fact path"), ("responder.", "a fact path"),
+       (re.compile(r"\battachments\b"), "a fact name"), (re.compile(r"\b[a-z]+_[a-z_]+\b"), "a vocabulary word")]
+
+
+def raw_values(text: str) -> list[str]:
+    """What in ``text`` looks like a raw Python value, fact path or vocabulary word."""
+    found = []
+    for needle, what in RAW:
+        hits = needle.findall(text) if isinstance(needle, re.Pattern) else ([needle] if needle in text else [])
+        found += [f"{what}: {h!r}" for h in hits]
+    return found
+
+
+PAGES_TO_READ = [
+    ("conditional with its follow-up", LAUSD_ENTRY),
+    ("conditional, school", {**LAUSD_ENTRY, "context.location": "school"}),
+    ("California I-247A", CA_HOLD),
+    ("California I-247A, full analysis", {**CA_HOLD, "presume": "false"}),
+    ("California release notification, full analysis",
+     {**CA_HOLD, "action": "release_notification", "instrument": "notification_request", "presume": "false"}),
+    ("Texas I-247A with an I-200", TX_HOLD),
+    ("Texas I-247A, full analysis", {**TX_HOLD, "presume": "false"}),
+    ("LAUSD front desk", FRONT_DESK),
+    ("the steps", {"jurisdiction": LAUSD, "entity": "school_district", "action": "detainer_hold"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("name,params", PAGES_TO_READ, ids=[n for n, _ in PAGES_TO_READ])
+def test_pages_show_no_raw_values(client, name, params, lang):
+    resp = client.get("/ask", params={**params, "lang": lang})
+    assert resp.status_code == 200, resp.text[:500]
+    text = visible_text(resp.text)
+    # where the law's own words are quoted (English rule texts, citations), they are
+    # marked lang="en" / class="cite"; the page's own words are checked
+    own = visible_text(re.sub(r'<(span|a|p|h3)[^>]*(lang="en"|class="(cite|combination)")[^>]*>.*?</\1>', "",
+                              resp.text, flags=re.S))
+    assert not raw_values(own), (name, lang, raw_values(own), own[:3000])
+    if lang == "es":
+        assert "(attachments)" not in text and "Nothing else came with it" not in text
+
+
+def test_follow_up_offers_the_papers_by_name(client):
+    for lang, words in (("en", ["Form I-200", "Form I-205", "Judicial warrant", "Nothing else came with it"]),
+                        ("es", ["Formulario I-200", "Formulario I-205", "Orden judicial (firmada por un juez)",
+                                "No vino nada más"])):
+        page = client.get("/ask", params={**CA_HOLD, "presume": "false", "lang": lang}).text
+        form = page[page.index('id="next-fact"'):page.index("</form>", page.index('id="next-fact"'))]
+        for value in ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant", "none"):
+            assert f'name="attachments" id="attachments-{value}" value="{value}"' in form
+        text = visible_text(form)
+        for word in words:
+            assert word in text, (lang, word, text)
+        assert "No request: our own initiative" not in text and "Sin solicitud" not in text
+        assert ("What each answer gives:" if lang == "en" else "Qué da cada respuesta:") in text
+
+
+def test_several_papers_ticked_reach_the_engine():
+    state = forms.clean([("attachments", "administrative_warrant_arrest"), ("attachments", "judicial_warrant"),
+                         ("attachments", "judicial_warrant")])
+    assert state["attachments"] == "administrative_warrant_arrest,judicial_warrant"
+    req = forms.to_request({**CA_HOLD, **state})
+    assert req["attachments"] == ["administrative_warrant_arrest", "judicial_warrant"]
+    assert forms.to_request({**CA_HOLD, "attachments": "none"})["attachments"] == []
+    assert forms.to_request({**CA_HOLD, "presume": "false"})["presume"] is False
+
+
+def test_value_words_read_as_plain_words():
+    from cooprules.web.i18n import gettext_for
+    from cooprules.web.labels import value_text
+
+    es = gettext_for("es")
+    assert value_text("attachments", "none", es, "es") == "No vino nada más"
+    assert value_text("subject.minor", "true", es, "es") == "Sí"
+    assert value_text("subject.role", "student", es, "es") == "Un estudiante"
+    for fact, value in [("subject.convictions", "misdemeanor within 5 years"), ("attachments", "judicial_warrant"),
+                        ("context.hours_held_past_release", "48 hours or more"),
+                        ("subject.pending_charge", "other_felony, probable cause found")]:
+        for lang, gettext in (("en", str), ("es", es)):
+            text = value_text(fact, value, gettext, lang)
+            assert text and not raw_values(text), (fact, value, lang, text)
+    assert forms.param_for("subject.convictions", "misdemeanor within 5 years") == "misdemeanor:5"
+    assert forms.param_for("subject.convictions", "serious_felony at any time") == "serious_felony:1"
+    assert forms.param_for("subject.convictions", "listed_felony more than 15 years ago") == "listed_felony:16"
+    assert forms.param_for("subject.pending_charge", "other_felony, probable cause not found") == "other_felony:nopc"
+    assert forms.param_for("attachments", "judicial_warrant") == "judicial_warrant"
+    assert forms.param_for("context.hours_held_past_release", "48 hours or more") == "48"
+    assert forms.param_for("context.hours_held_past_release", "less than 48 hours") == "47"
+    assert forms.param_for("attachments", "<script>") is None
+
+
+# ------------------------------------------------------------------ issue 10: hostile input on the pages
+SCRIPT = "<script>alert(document.domain)</script>"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_reflected_script_is_refused_and_escaped(client, lang):
+    resp = client.get("/ask", params={"jurisdiction": SAN_DIEGO, "entity": SCRIPT, "lang": lang})
+    assert resp.status_code == 422
+    assert "<script>alert" not in resp.text and "&lt;script&gt;" in resp.text  # shown as text, naming the field
+    assert "entity" in resp.text and "sheriff" in resp.text  # the allowed words
+    for key in ("requester", "action", "info_type", "instrument", "attachments", "presume"):
+        resp = client.get("/ask", params={**CA_HOLD, key: SCRIPT, "lang": lang})
+        assert resp.status_code == 422 and "<script>alert" not in resp.text, key
+    for key in ("q", "jurisdiction", "subject.minor", "context.hours_held_past_release", "subject.convictions"):
+        resp = client.get("/ask", params={**CA_HOLD, key: SCRIPT, "lang": lang})
+        assert resp.status_code < 500 and "<script>alert" not in resp.text, key
+
+
+@pytest.mark.parametrize("text", ["%d", "%", "%s%s", "%(x)s", "%(Jane Roe)s", "%(n)s", "{0}", "{{ 7*7 }}"])
+def test_format_characters_in_input_are_words_not_formats(client, caplog, text):
+    with caplog.at_level("DEBUG"):
+        for key in ("entity", "instrument", "action"):
+            resp = client.get("/ask", params={**CA_HOLD, key: text})
+            assert resp.status_code == 422, (key, resp.status_code)
+            assert text.replace("%", "") in resp.text.replace("%", "")  # echoed as given, as text
+            assert "49" not in visible_text(resp.text).split("rules version")[0] or "7*7" not in text
+    assert "Jane Roe" not in caplog.text
+
+
+def test_card_file_name_is_safe_ascii(client):
+    ny = "ocd-division/country:us/state:ny/place:new_yor\u212a"  # a Kelvin sign lower-cases to "k"
+    resp = client.get("/card.pdf", params={"jurisdiction": ny, "entity": "police"})
+    assert resp.status_code == 200
+    disposition = resp.headers["content-disposition"]
+    assert disposition.isascii() and "\u212a" not in disposition
+    assert 'filename="cooprules-card-new_york-police-en.pdf"' in disposition
+    assert "filename*=UTF-8''cooprules-card-new_york-police-en.pdf" in disposition
+    dona_ana = client.get("/card.pdf", params={"jurisdiction": "ocd-division/country:us/state:nm/county:do\u00f1a_ana",
+                                              "entity": "sheriff", "lang": "es"})
+    assert dona_ana.status_code == 200
+    assert 'filename="cooprules-card-dona_ana-sheriff-es.pdf"' in dona_ana.headers["content-disposition"]
+    assert "do%C3%B1a_ana" in dona_ana.headers["content-disposition"]
+
+
+@pytest.mark.parametrize("bad", ["\r\n", "\r\nSet-Cookie: x=1", "\x00", "\u202e", "\n"])
+def test_control_characters_in_ids_are_422(client, bad):
+    resp = client.get("/card.pdf", params={"jurisdiction": SAN_DIEGO + bad, "entity": "sheriff"})
+    assert resp.status_code == 422 and "jurisdiction" in resp.text
+    resp = client.get("/card.pdf", params={"jurisdiction": SAN_DIEGO, "entity": "sheriff" + bad})
+    assert resp.status_code == 422
+    resp = client.get("/ask", params={"jurisdiction": "ocd-division/country:us/" + bad + "state:ca", "entity": "jail"})
+    assert resp.status_code == 422
+
+
+def test_download_name_never_breaks_the_header():
+    from cooprules.web.security import download_name
+
+    for parts in [("a\"b;c\r\nd",), ("\u212a\u00f1\u202e",), ("",), ("x" * 500,)]:
+        value = download_name(*parts, ext="pdf")
+        assert value.isascii() and "\r" not in value and "\n" not in value
+        assert value.count('"') == 2 and value.count(";") == 2
+
+
+def test_security_headers_on_every_response(client):
+    paths = ["/", "/?lang=es", "/ask?" + urlencode(CA_HOLD), "/ask?entity=x&jurisdiction=" + SAN_DIEGO,
+             "/training", "/card.pdf?" + urlencode({"jurisdiction": LAUSD, "entity": "school_district"}),
+             "/static/style.css", "/v1/health", "/nope", "/docs"]
+    for path in paths:
+        resp = client.get(path)
+        h = resp.headers
+        csp = h.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp, path
+        script_src = re.search(r"script-src ([^;]*)", csp).group(1)
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src, path
+        assert h.get("x-frame-options") == "DENY" and h.get("x-content-type-options") == "nosniff", path
+        assert h.get("referrer-policy") == "no-referrer", path
+        assert h.get_list("content-security-policy") == [csp], path  # one policy, not two
+    page = client.get("/", params={"lang": "en"})
+    assert "script-src 'self';" in page.headers["content-security-policy"]
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page.text)  # no inline script on our pages
+    assert " style=" not in page.text and "<style" not in page.text
+    docs = client.get("/docs")  # Swagger UI: its one inline script allowed by hash
+    assert "'sha256-" in docs.headers["content-security-policy"]
+
+
+def test_templates_pass_only_literals_to_gettext():
+    """``_()`` in a template marks its result safe and %-formats it: only literal
+    strings may go through it; words from tables go through ``label()``."""
+    for template in (WEB / "templates").glob("*.html"):
+        for call in re.findall(r"\b_\(\s*([^\s])", template.read_text()):
+            assert call in "\"'", f"{template.name}: _( with a non-literal argument"
+
+
+# the page parameters, with hostile text in them
+HOSTILE = st.sampled_from(['<x-fz>', '"><x-fz a="', "'><x-fz>", "%(x)s<x-fz>", "%<x-fz>", "</textarea><x-fz>",
+                           "javascript:<x-fz>", "\u212a<x-fz>", "\r\n<x-fz>", "<x-fz>\x00"])
+PARAM_NAMES = st.sampled_from(list(forms.KEYS) + ["q", "lang", "subject.convictions.years", "office", "choice",
+                                                  "i", "right", "seed", "count"])
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["/", "/ask", "/training", "/card.pdf"]),
+       base=st.sampled_from([{}, {"jurisdiction": SAN_DIEGO}, dict(CA_HOLD), dict(FRONT_DESK), dict(LAUSD_ENTRY)]),
+       extra=st.dictionaries(PARAM_NAMES, st.one_of(HOSTILE, st.text(max_size=40),
+                                                     st.builds(lambda a, b: a + b, st.text(max_size=10), HOSTILE)),
+                             max_size=3))
+def test_fuzz_page_parameters(client, path, base, extra):
+    resp = client.get(path, params={**base, **extra})
+    assert resp.status_code < 500, (path, extra, resp.text[:300])
+    if resp.headers.get("content-type", "").startswith("text/html"):
+        assert "<x-fz" not in resp.text, (path, extra)
+
+
+def test_form_numbers_are_taken_as_their_words():
+    state = forms.clean([("instrument", "I-247A"), ("attachments", "Form I-200"), ("attachments", "i205")])
+    assert state == {"instrument": "detainer_request",
+                     "attachments": "administrative_warrant_arrest,administrative_warrant_removal"}
+
+
+def test_presumed_facts_are_not_asked_but_listed_with_their_exceptions(client):
+    page = client.get("/ask", params=CA_HOLD).text
+    assert 'id="next-fact"' not in page and 'id="unless"' in page and 'id="presumed"' in page
+    assert "outcome-prohibited" in page
+    # each exception's paper can be stated with one click, and changes the answer
+    link = re.search(r'<a href="(/ask\?[^"]*attachments=judicial_warrant[^"]*)"', page)
+    assert link, "no 'answer again' link for a judicial warrant"
+    again = client.get(link.group(1).replace("&amp;", "&")).text
+    assert "outcome-permitted" in again and 'id="next-fact"' not in again
+    # counsel's full analysis: nothing presumed, the paper asked
+    counsel = client.get("/ask", params={**CA_HOLD, "presume": "false"}).text
+    assert 'id="next-fact"' in counsel and 'name="attachments"' in counsel and 'id="unless"' not in counsel
+
+
+def test_papers_named_are_not_contradicted(client):
+    for lang, words in (("en", "no paper came with it other than those you named"),
+                        ("es", "no venía ningún otro documento aparte de los indicados")):
+        page = visible_text(client.get("/ask", params={**TX_HOLD, "lang": lang}).text)
+        assert words in page and "nothing else came with the paper" not in page
+
+
+def test_contested_reasons_are_worded_in_the_page_language():
+    from cooprules.web.i18n import gettext_for
+    from cooprules.web.summaries import contested_text
+
+    es = gettext_for("es")
+    text, done = contested_text("may apply, depending on facts not given; whether this binds jail is disputed, "
+                                "so it is not applied (it would make this prohibited)", "es", es)
+    assert done and text == ("puede aplicarse, según datos no indicados; se discute si obliga a este tipo de oficina "
+                             "(Cárcel), así que no se aplica (la prohibiría)")
+    assert contested_text("applies to this request and is under litigation", "es", es) == (
+        "se aplica a esta solicitud y está en litigio", True)
+    assert contested_text("a reason the page does not know", "es", es) == ("a reason the page does not know", False)

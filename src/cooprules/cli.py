@@ -392,6 +392,7 @@ from .cli_analysis import register as _register_analysis  # noqa: E402
 from .cli_frontends import register as _register_frontends  # noqa: E402
 
 _register_frontends(app)
+from .cli_ledger import ledger_app as _ledger_app; app.add_typer(_ledger_app, name="ledger")  # noqa: E402,E702
 _register_analysis(app)
 
 

@@ -145,8 +145,9 @@ def build_modified(engine, draft: str | None, remove: list[str], workdir: Path) 
 
 def _new_findings(engine, root: Path) -> list[str]:
     """Lint findings of the modified tree that the current corpus does not have."""
-    before = {str(f).split("rules/", 1)[-1] for f in lint(engine.corpus.root, engine.registry)}
-    return [str(f) for f in lint(root, engine.registry) if str(f).split("rules/", 1)[-1] not in before]
+    before = {str(f).split("rules/", 1)[-1] for f in lint(engine.corpus.root, engine.registry, translations=False)}
+    return [str(f) for f in lint(root, engine.registry, translations=False)
+            if str(f).split("rules/", 1)[-1] not in before]
 
 
 def bound_jurisdictions(engine, lawmakers_touched: list[str]) -> list[str]:

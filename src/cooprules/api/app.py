@@ -17,6 +17,7 @@ from ..vocabulary import Request as RequestModel
 from . import errors
 from .fastpath import FastDecisions
 from .routes import router
+from ..web.security import SecurityHeaders
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
@@ -61,11 +62,13 @@ def create_app(engine=None, log_requests: bool = False, web: bool = True) -> Fas
             logger.addHandler(handler)
     errors.install(app)
     app.include_router(router)
+    from ..ledger.routes import install as install_ledger; install_ledger(app, web=web)  # noqa: E702 (request ledger)
     app.add_middleware(FastDecisions)
     if web:
         from ..web import install as install_web
 
         install_web(app)
+    app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff, referrer on every response (outermost)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -193,7 +193,7 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
         dirnames.sort()
         here = Path(dirpath)
         rel_dir = here.relative_to(root).as_posix()
-        yamls = sorted(f for f in filenames if f.endswith((".yaml", ".yml")))
+        yamls = sorted(f for f in filenames if f.endswith((".yaml", ".yml")) and not f.endswith(".report.yaml"))  # report definitions: cooprules.ledger.reports
         if not yamls:
             continue
         jpath = here / JURISDICTION_FILE

@@ -15,7 +15,9 @@ from fastapi.responses import Response
 from ..errors import FieldError, RequestError
 from .i18n import gettext_for
 from .pages import jurisdiction_name, lang_of
+from .forms import plain_text
 from .render import page
+from .security import download_name
 from .summaries import summary
 
 router = APIRouter(include_in_schema=False)
@@ -37,15 +39,21 @@ def card(request: Request) -> Response:
     lang = lang_of(request)
     q = request.query_params
     jurisdiction, entity = q.get("jurisdiction", "")[:300], q.get("entity", "")[:64]
+    engine = request.app.state.engine
     try:
         if not jurisdiction or not entity:
             raise RequestError([FieldError("jurisdiction" if not jurisdiction else "entity", "required field is missing")])
-        pdf = render_card(jurisdiction, entity, lang, request.app.state.engine)
+        for field, value in (("jurisdiction", jurisdiction), ("entity", entity)):
+            if not plain_text(value):
+                raise RequestError([FieldError(field, "contains control characters", value)])
+        pdf = render_card(jurisdiction, entity, lang, engine)
+        canonical = engine.canonical_jurisdiction(jurisdiction)
     except RequestError as exc:
         return page("guide.html", lang, 422, step="error", error=exc, state={}, path="/card.pdf", query={})
-    slug = jurisdiction.rsplit(":", 1)[-1][:60] or "office"
+    # the file is named from the registry's own id and the checked entity word, never from the query text
+    slug = canonical.rsplit(":", 1)[-1][:60]
     return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="cooprules-card-{slug}-{entity}-{lang}.pdf"'})
+                    headers={"Content-Disposition": download_name("cooprules-card", slug, entity, lang, ext="pdf")})
 
 
 @router.get("/training")

@@ -4,6 +4,8 @@ words themselves (VOCABULARY.md) stay the values sent to the engine."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .i18n import N_
 
 ENTITIES = {
@@ -76,6 +78,10 @@ ACTIONS = {
                            N_("Hold people in civil immigration detention under a contract.")),
     "tip_referral": (N_("Pass on a tip about someone's status"),
                      N_("Forward a member of the public's report to immigration authorities.")),
+    "enter_287g_agreement": (N_("Sign or renew a 287(g) agreement"),
+                             N_("Seek, sign, keep or renew an agreement with ICE under 8 U.S.C. 1357(g).")),
+    "state_immigration_arrest": (N_("Arrest someone for a state immigration crime"),
+                                 N_("Under a state law that makes illegal entry or presence a state crime.")),
 }
 
 INFO_TYPES = {
@@ -171,7 +177,9 @@ FACT_QUESTIONS = {
     "context.exigent_circumstances": N_("Is there an emergency, such as imminent danger to life?"),
     "context.hours_held_past_release": N_("How many hours has the person already been held past release (not counting weekends and holidays)?"),
     "responder.agreement_287g": N_("Does your agency have a 287(g) agreement?"),
-    "attachments": N_("Did any other paper come with it (an I-247A usually comes with an I-200 or I-205)?"),
+    "subject.proof_of_status_shown": N_("Has the person shown proof of lawful status or citizenship?"),
+    "context.date": N_("On what date is this happening?"),
+    "attachments": N_("Did any other paper come with it? An I-247A usually comes with a Form I-200 or I-205."),
 }
 
 ROLES = {
@@ -212,19 +220,80 @@ OFFENCES = {
 
 YES_NO = {"true": N_("Yes"), "false": N_("No")}
 
-#: Word lists for facts whose values are vocabulary words.
+#: The papers that can come with the one shown (the ``attachments`` question), in the
+#: order offered: (label, how to recognise it). ``none`` is "nothing else came with it".
+ATTACHMENTS = {
+    "administrative_warrant_arrest": INSTRUMENTS["administrative_warrant_arrest"],
+    "administrative_warrant_removal": INSTRUMENTS["administrative_warrant_removal"],
+    "judicial_warrant": INSTRUMENTS["judicial_warrant"],
+    "judicial_probable_cause_determination": INSTRUMENTS["judicial_probable_cause_determination"],
+    "court_order": INSTRUMENTS["court_order"],
+    "none": (N_("Nothing else came with it"), N_("Only the paper you chose above, with no warrant or order attached.")),
+}
+#: The attachments always offered, whatever the answer turns on (issue 8: I-200, I-205,
+#: a judicial warrant, nothing else).
+ATTACHMENTS_ALWAYS = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant", "none")
+
+#: Word lists for facts whose values are vocabulary words (value -> label msgid).
 FACT_WORDS = {
     "subject.role": ROLES,
     "context.location": LOCATIONS,
     "context.purpose": PURPOSES,
     "responder.agreement_287g": AGREEMENTS,
-    "attachments": {"none": N_("Nothing else came with it"), **INSTRUMENTS},
+    "attachments": {**{k: v[0] for k, v in INSTRUMENTS.items() if k != "none"}, "none": ATTACHMENTS["none"][0]},
+}
+#: How to recognise a value, where the page says more than its label (value -> msgid).
+FACT_HELP = {
+    "attachments": {k: v[1] for k, v in ATTACHMENTS.items()},
+}
+#: What "none" means for facts whose value is a list or a charge.
+NONE_WORDS = {
+    "subject.convictions": N_("No convictions"),
+    "subject.pending_charge": N_("No pending charge"),
+    "attachments": N_("Nothing else came with it"),
 }
 
 
 def value_label(fact: str, value: str) -> str:
     """The msgid for one value of a missing fact (as in ``Decision.depends_on``): yes/no
-    for true/false, the word's label for vocabulary words, the value itself otherwise."""
+    for true/false, the word's label for vocabulary words, the value itself otherwise
+    (see :func:`value_text` for values with numbers, such as ``misdemeanor 4 years ago``)."""
     if value in YES_NO:
         return YES_NO[value]
+    if value == "none" and fact in NONE_WORDS:
+        return NONE_WORDS[fact]
     return FACT_WORDS.get(fact, {}).get(value, value)
+
+
+def has_label(fact: str, value: str) -> bool:
+    """True when the page has a short label of its own for ``value`` of ``fact``."""
+    return value in YES_NO or value in FACT_WORDS.get(fact, {}) or (value == "none" and fact in NONE_WORDS)
+
+
+def value_text(fact: str, value: str, gettext: Callable[[str], str], lang: str = "en") -> str:
+    """One value of a fact in plain words in the page's language (``gettext`` and
+    ``lang`` the same language): ``value`` as the engine labels it in
+    ``Decision.depends_on``/``unless`` (``true``, ``none``, a vocabulary word,
+    ``serious_felony within 5 years``, ``misdemeanor, probable cause found``,
+    ``48 hours or more``). Yes/no and vocabulary words get the page's short labels
+    ("A student"); the others the engine's clause ("The person has a conviction for a
+    misdemeanor within the last 5 years"). Never returns a vocabulary word or a fact
+    path."""
+    if has_label(fact, value):
+        return gettext(value_label(fact, value))
+    from .summaries import clause
+
+    return clause(fact, value, lang)
+
+
+def label(table: dict, key: str, gettext: Callable[[str], str], part: int = 0) -> str:
+    """The translated label of ``key`` in one of the tables above (``part`` picks the
+    label (0) or the help (1) of a two-part entry). An unknown key comes back as given,
+    as plain text for the template to escape: never as a msgid (user input never goes
+    through gettext, whose new-style form in Jinja marks its result safe)."""
+    entry = table.get(key) if isinstance(key, str) else None
+    if entry is None:
+        return str(key)
+    if isinstance(entry, tuple):
+        entry = entry[part]
+    return gettext(entry)

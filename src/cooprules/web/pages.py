@@ -18,7 +18,8 @@ from ..errors import FieldError, RequestError
 from . import forms, labels
 from .i18n import gettext_for, pick_lang
 from .render import hidden, page, url
-from .summaries import summary
+from . import summaries
+from .summaries import by_outcome, clause, exceptions, headline, presumed_lines
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,9 +104,13 @@ def guide(request: Request) -> Response:
         if name is None:
             err = RequestError([FieldError("jurisdiction", "unknown OCD-ID", state["jurisdiction"])])
             return page("guide.html", lang, 422, step="office", state={}, hidden=hidden, error=err,
-                        q=request.query_params.get("q", ""), hits=[], offices=office_choices(engine),
+                        q=request.query_params.get("q", "")[:200], hits=[], offices=office_choices(engine),
                         query={}, path="/ask")
         ctx["office_name"] = name
+    try:
+        forms.check(state)
+    except RequestError as exc:
+        return page("guide.html", lang, 422, error=exc, **{**ctx, "step": "error"})
     if step == "office":
         q = request.query_params.get("q", "")[:200]
         return page("guide.html", lang, q=q, hits=search(engine, q), offices=office_choices(engine), **ctx)
@@ -133,22 +138,58 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
         except KeyError:
             return f"/v1/provisions/{provision_id}"
 
-    return page("answer.html", lang, decision=decision, plain=summary(decision, lang, _), fact=fact,
-                fact_values=_fact_values(fact, decision), source_of=source_of, **ctx)
+    missing = next((m for m in decision.depends_on if m.fact == fact), None)
+    unless = []
+    for sentence, item in exceptions(decision, lang):
+        links = []
+        if len(item.values) <= summaries.MAX_LINKS:
+            for value in item.values:
+                href = _answer_again(state, item.fact, value, lang)
+                if href:
+                    links.append({"text": clause(item.fact, value, lang), "href": href})
+        unless.append({"text": sentence, "links": links})
+    return page("answer.html", lang, decision=decision, plain=headline(decision, lang), fact=fact,
+                fact_values=_fact_values(fact, decision), source_of=source_of,
+                groups=by_outcome(missing, lang, _) if missing else [], unless=unless,
+                presumed=presumed_lines(decision, lang, _, papers_named=bool(forms.to_request(state).get("attachments"))),
+                counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
+                                                                                    "lang": lang}),
+                request=request, **ctx)
+
+
+def _answer_again(state: dict[str, str], fact: str, value: str, lang: str) -> str | None:
+    """The page's URL for the same question with ``fact`` stated as ``value`` (a value
+    as the engine labels it), or None where the page cannot state that value."""
+    param = forms.param_for(fact, value)
+    if param is None:
+        return None
+    if fact == "attachments" and state.get("attachments"):
+        param = ",".join(dict.fromkeys([*state["attachments"].split(","), param]))
+    return url("/ask", {**state, fact: param, "lang": lang})
 
 
 def _fact_values(fact: str | None, decision) -> list[str]:
-    """The values offered for ``fact``: the vocabulary words (or yes/no)."""
+    """The values offered for ``fact``: yes/no, the vocabulary words, or for
+    ``attachments`` an I-200, an I-205, a judicial warrant and "nothing else" always,
+    with any other paper the answer turns on (ordered as :data:`labels.ATTACHMENTS`)."""
     if fact is None:
         return []
     if fact in forms.BOOL_FACTS:
         return ["true", "false"]
-    if fact == "attachments":  # only the papers that change the answer
-        found = next(m for m in decision.depends_on if m.fact == fact)
-        return [v.value for v in found.values if v.value in labels.FACT_WORDS[fact]]
+    if fact == "attachments":
+        found = next((m for m in decision.depends_on if m.fact == fact), None)
+        turning = {v.value for v in found.values} if found else set()
+        return [k for k in labels.ATTACHMENTS if k in labels.ATTACHMENTS_ALWAYS or k in turning]
+    if fact == "subject.role" and decision.action.value in CUSTODY_ACTIONS:
+        return ["in_custody"] + [r for r in labels.ROLES if r != "in_custody"]
     if fact in labels.FACT_WORDS:
         return list(labels.FACT_WORDS[fact])
     return []
+
+
+#: Actions about a person held: "a person in custody" is offered first when the page
+#: asks who the person is.
+CUSTODY_ACTIONS = ("detainer_hold", "release_notification", "custody_transfer")
 
 
 @router.get("/healthz", include_in_schema=False)

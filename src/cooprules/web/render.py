@@ -12,16 +12,27 @@ from starlette.responses import HTMLResponse
 
 from . import labels
 from .i18n import LANG_NAMES, LANGS, translations
+from ..wording.law import law_text
+from .summaries import contested_text, reason_text
 
 
 @functools.cache
 def environment(lang: str) -> Environment:
     """The template environment of ``lang``: autoescaped, with ``_``/``gettext``
-    from that language's catalog (new-style: ``_("...%(n)s", n=1)``)."""
+    from that language's catalog (new-style: ``_("...%(n)s", n=1)``). ``_()`` takes
+    string literals only (its result is marked safe and %-formatted): words from
+    the label tables go through ``label(table, key)`` and ``value_text(fact, value)``,
+    which return plain text for autoescaping (a test checks the templates)."""
     env = Environment(loader=PackageLoader("cooprules.web", "templates"), autoescape=select_autoescape(["html"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(labels=labels, LANGS=LANGS, LANG_NAMES=LANG_NAMES, url=url)
+    gettext = translations(lang).gettext
+    env.globals.update(labels=labels, LANGS=LANGS, LANG_NAMES=LANG_NAMES, url=url,
+                       label=lambda table, key, part=0: labels.label(table, key, gettext, part),
+                       value_text=lambda fact, value: labels.value_text(fact, value, gettext, lang),
+                       reason_text=lambda reason: reason_text(reason, lang, gettext),
+                       law_text=lambda text: law_text(text, lang),
+                       contested_text=lambda reason: contested_text(reason, lang, gettext))
     return env
 
 
@@ -37,9 +48,8 @@ def page(name: str, lang: str, status: int = 200, **context: Any) -> HTMLRespons
     the ``lang`` cookie so the choice carries to pages reached without ``?lang=``."""
     env = environment(lang)
     html = env.get_template(name).render(lang=lang, **context)
-    response = HTMLResponse(html, status_code=status, headers={"Content-Language": lang,
-                                                              "Referrer-Policy": "no-referrer",
-                                                              "X-Content-Type-Options": "nosniff"})
+    # the security headers (CSP, framing, nosniff, referrer) come from web.security.SecurityHeaders
+    response = HTMLResponse(html, status_code=status, headers={"Content-Language": lang})
     response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
 

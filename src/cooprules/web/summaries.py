@@ -1,96 +1,158 @@
-"""The engine's plain-words summary in the page's language.
+"""An answer's plain words on the page, in the page's language.
 
-The engine words its summary in English only (``cooprules.engine.explain``). This
-layer, keyed by outcome and action, words the same answer from the message catalogs:
-English is the engine's own text; other languages are composed from translated
-templates and action phrases. A test checks that the English templates here still
-match the engine's wording, so a change there shows up.
+The engine words every answer (``cooprules.engine.explain``: the headline, the hold's
+time limit, each ``unless``, each presumed value, in English and Spanish); this module
+only arranges those words for the page: the headline with the exceptions listed apart,
+links that state an exception's fact and answer again, "what each answer gives" for a
+conditional answer's follow-up question, and the trace's reasons without fact paths.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
-from ..vocabulary import Decision, Outcome
+from ..engine import explain
+from ..wording import answer as answer_words
+from ..vocabulary import Decision
 from .i18n import N_
 
-#: What the action is, as a verb phrase (mirrors engine/explain.py ACTION_PHRASES).
-ACTION_PHRASES = {
-    "detainer_hold": N_("keep the person in custody past their release time on the immigration hold"),
-    "release_notification": N_("tell immigration authorities when the person will be released"),
-    "custody_transfer": N_("hand the person over to immigration authorities"),
-    "information_sharing": N_("share the requested information with immigration authorities"),
-    "status_inquiry": N_("ask the person about immigration or citizenship status"),
-    "civil_immigration_arrest": N_("arrest or detain the person for a civil immigration violation"),
-    "criminal_immigration_arrest": N_("arrest the person for a federal criminal immigration offence"),
-    "interview_access": N_("let immigration agents interview or meet the person"),
-    "facility_access": N_("let immigration agents into nonpublic areas of the facility"),
-    "immigration_officer_functions": N_("perform the functions of an immigration officer"),
-    "joint_task_force": N_("take part in the joint task force"),
-    "operational_support": N_("lend personnel, vehicles or equipment to the immigration operation"),
-    "facility_use": N_("make space available to immigration authorities"),
-    "detention_contract": N_("contract to hold people in civil immigration detention"),
-    "status_recording": N_("collect or record immigration status"),
-    "tip_referral": N_("pass the report about someone's immigration status on to immigration authorities"),
+#: The engine's fixed reasons in a trace (engine/resolve.py), worded for the page.
+REASONS = {
+    "condition not met": N_("its conditions are not met"),
+    "applies": N_("applies"),
+    "applies (duties only)": N_("applies (duties only)"),
+    "applies, but overridden by a higher layer": N_("applies, but a higher layer overrides it"),
 }
-
-#: Short imperatives for a prohibition (mirrors engine/explain.py PROHIBITED_NOW).
-PROHIBITED_NOW = {
-    "detainer_hold": N_("Do not hold. Release as scheduled."),
-    "release_notification": N_("Do not notify immigration authorities of the release."),
-    "custody_transfer": N_("Do not hand the person over to immigration authorities."),
-    "facility_access": N_("Do not let the agents into nonpublic areas."),
-    "interview_access": N_("Do not give the agents access to the person."),
+_UNDETERMINED = "undetermined: turns on facts not given ("
+#: The engine's reasons for a contested provision (engine/resolve.py).
+CONTESTED = {
+    "applies to this request and is under litigation": N_("applies to this request and is under litigation"),
+    "applies to this request but is overridden here; it is under litigation":
+        N_("applies to this request but is overridden here; it is under litigation"),
+    "would apply to this request but is enjoined, so it is left out":
+        N_("would apply to this request but is enjoined by a court, so it is left out"),
 }
-
-#: Short names of the facts an answer can depend on.
-FACT_NOUNS = {
-    "subject.role": N_("the person's role"),
-    "subject.minor": N_("whether the person is a minor"),
-    "subject.consent_given": N_("consent"),
-    "subject.convictions": N_("convictions"),
-    "subject.pending_charge": N_("pending charge"),
-    "subject.registered_sex_offender": N_("sex-offender registration"),
-    "subject.federal_felony_warrant": N_("a federal felony warrant"),
-    "subject.final_removal_order": N_("a final removal order"),
-    "subject.previously_removed": N_("earlier removal"),
-    "context.location": N_("location"),
-    "context.purpose": N_("purpose of the request"),
-    "context.info_publicly_available": N_("whether the information is public"),
-    "context.exigent_circumstances": N_("an emergency"),
-    "context.hours_held_past_release": N_("hours already held"),
-    "responder.agreement_287g": N_("287(g) agreement"),
-}
+_DISPUTED = re.compile(r"^whether this binds (?P<entity>[a-z_]+) is disputed, so it is not applied"
+                       r"(?: \(it would make this (?P<effect>[a-z_]+)\))?$")
+_MAY_APPLY = "may apply, depending on facts not given; "
+#: What a disputed provision would make the answer.
+WOULD_MAKE = {"prohibited": N_("it would forbid it"), "required": N_("it would require it"),
+              "permitted": N_("it would allow it")}
+#: The most single values of one exception offered as "answer again" links.
+MAX_LINKS = 3
 
 
-def compose(outcome: str, action: str, facts: list[str], gettext: Callable[[str], str]) -> str:
-    """The summary for ``outcome`` on ``action`` in the language of ``gettext``
-    (``facts``: the missing facts of a conditional answer, as dotted names)."""
+def _lang(lang: str) -> str:
+    return lang if lang in explain.LANGS else "en"
+
+
+def summary(decision: Decision, lang: str, gettext: Callable[[str], str] | None = None) -> str:
+    """What to do now, in ``lang``, exceptions included: the engine's
+    :func:`cooprules.engine.explain.summary_text` (``gettext`` is accepted for the
+    callers that pass it and not used)."""
+    return explain.summary_text(decision, _lang(lang))
+
+
+def headline(decision: Decision, lang: str) -> str:
+    """What to do now without the exceptions that :func:`exceptions` lists apart: the
+    engine's headline with a hold's time limit ("You must hold the person on the
+    immigration hold, for no more than 48 hours past release."), what it says of local
+    law found or not encoded (:func:`cooprules.wording.answer.headline`)."""
+    return answer_words.headline(decision, _lang(lang))[0]
+
+
+def exceptions(decision: Decision, lang: str) -> list:
+    """The exceptions not said in :func:`headline`, each as the engine words it:
+    ``[(sentence, unless)]`` ("Unless a judicial warrant came with it: then you may.")."""
+    rest = answer_words.headline(decision, _lang(lang))[1]
+    return [(explain.unless_text(u, _lang(lang)), u) for u in rest]
+
+
+def presumed_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
+                   papers_named: bool = False) -> list[str]:
+    """What the answer took for the facts not given, as the engine words it; where the
+    user named the papers that came (``papers_named``) and the engine presumed
+    "nothing else", the page says "no paper other than those you named"."""
+    out = []
+    for p in decision.presumed:
+        if p.fact == "attachments" and papers_named and p.value != "none":
+            out.append(gettext("no paper came with it other than those you named"))
+        else:
+            out.append(explain.presumed_text(p, _lang(lang)))
+    return out
+
+
+def clause(fact: str, value: str, lang: str) -> str:
+    """One value of a fact as a clause, capitalised ("A judicial warrant came with
+    it"), in the engine's words."""
+    text = explain.unless_values_text(fact, [value], _lang(lang))
+    return text[:1].upper() + text[1:]
+
+
+def fact_noun(fact: str, lang: str) -> str:
+    """A fact's plain name ("hours already held past release")."""
+    return explain.fact_noun(fact, _lang(lang))
+
+
+def reason_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[str, bool]:
+    """A trace reason for the page: ``(text, translated)``. The engine's fixed reasons
+    and "turns on facts not given (<fact paths>)" are worded in the page's language
+    (fact paths as plain nouns); any other reason comes back as given (English,
+    ``translated`` False, for the page to mark ``lang="en"``)."""
     _ = gettext
-    phrase = _(ACTION_PHRASES[action])
-    if outcome == "prohibited":
-        head = _(PROHIBITED_NOW[action]) if action in PROHIBITED_NOW else _("Do not %(phrase)s.") % {"phrase": phrase}
-        return head + " " + _("The law forbids it here.")
-    if outcome == "required":
-        return _("You must %(phrase)s. The law requires it here.") % {"phrase": phrase}
-    if outcome == "permitted":
-        return _("You may %(phrase)s, but no law requires it. Follow your agency's policy.") % {"phrase": phrase}
-    if outcome == "conditional":
-        names = ", ".join(_(FACT_NOUNS[f]) if f in FACT_NOUNS else f for f in facts) or _("facts not given")
-        return _("The answer depends on facts not given (%(facts)s). Answer them to get a definite answer.") % {"facts": names}
-    if outcome == "conflict":
-        return _("The rules that apply here conflict. Do not act on this request until counsel advises.")
-    return _("No encoded rule speaks to this request. Refer it to counsel.")
+    if reason in REASONS:
+        return _(REASONS[reason]), True
+    if reason.startswith(_UNDETERMINED) and reason.endswith(")"):
+        facts = [f.strip() for f in reason[len(_UNDETERMINED):-1].split(",") if f.strip()]
+        return _("turns on facts not given: %(facts)s") % {"facts": ", ".join(fact_noun(f, lang) for f in facts)}, True
+    return reason, False
 
 
-def summary(decision: Decision, lang: str, gettext: Callable[[str], str]) -> str:
-    """What to do now, in ``lang``: the engine's own words in English (except that a
-    conditional answer names the missing facts in plain words rather than as field
-    names), the catalog's otherwise."""
-    if lang == "en" and decision.outcome is not Outcome.conditional:
-        return decision.summary
-    facts = [m.fact for m in decision.depends_on]
-    return compose(decision.outcome.value, decision.action.value, facts, gettext)
+def contested_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[str, bool]:
+    """Why a provision is listed as under dispute, for the page: ``(text,
+    translated)`` as :func:`reason_text`."""
+    from .labels import ENTITIES
+
+    _ = gettext
+    if reason.startswith(_MAY_APPLY):
+        rest, done = contested_text(reason[len(_MAY_APPLY):], lang, gettext)
+        return (_("may apply, depending on facts not given; %(rest)s") % {"rest": rest}, True) if done else (reason, False)
+    if reason in CONTESTED:
+        return _(CONTESTED[reason]), True
+    m = _DISPUTED.match(reason)
+    if m and m["entity"] in ENTITIES and (m["effect"] is None or m["effect"] in WOULD_MAKE):
+        text = _("whether it binds this kind of office (%(office)s) is disputed, so it is not applied") % {
+            "office": _(ENTITIES[m["entity"]])}
+        if m["effect"]:
+            text += f" ({_(WOULD_MAKE[m['effect']])})"
+        return text, True
+    return reason, False
 
 
-__all__ = ["ACTION_PHRASES", "FACT_NOUNS", "Outcome", "compose", "summary"]
+def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8) -> list[dict]:
+    """The values of a missing fact grouped by the outcomes they give, for "what each
+    answer gives": ``[{"values": [text, ...], "more": int, "outcomes": [word, ...]}]``
+    (``missing`` a :class:`cooprules.vocabulary.MissingFact`). Yes/no and vocabulary
+    words are listed by their labels; other values (convictions, charges, hours,
+    papers) of one group are said in one clause of the engine's (the first ``limit``
+    of them; ``more`` counts the rest)."""
+    from .labels import has_label, value_text
+
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for v in missing.values:
+        groups.setdefault(tuple(o.value for o in v.outcomes), []).append(v.value)
+    out = []
+    for key, values in groups.items():
+        short = [value_text(missing.fact, v, gettext, lang) for v in values if has_label(missing.fact, v)]
+        rest = [v for v in values if not has_label(missing.fact, v)]
+        texts = list(dict.fromkeys(short))
+        if rest:
+            text = explain.unless_values_text(missing.fact, rest[:limit], _lang(lang))
+            texts.append(text[:1].upper() + text[1:])
+        out.append({"values": texts, "more": max(0, len(rest) - limit), "outcomes": list(key)})
+    return out
+
+
+__all__ = ["by_outcome", "clause", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
+           "summary"]

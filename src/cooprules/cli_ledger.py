@@ -1,0 +1,264 @@
+"""``cooprules ledger``: accounts, recording requests, listing, reports and export.
+
+The CLI opens the database directly (``COOPRULES_DATABASE_URL`` or the SQLite file in
+the user's data folder). Recording and reading act as the account of a bearer token
+(``--token`` or ``COOPRULES_LEDGER_TOKEN``), with that account's role and office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+ledger_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                         help="The request ledger: record the requests your office receives, draw the yearly figures the law asks for.")
+user_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Staff accounts.")
+ledger_app.add_typer(user_app, name="user")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+TOKEN_HELP = "The account's bearer token (default: $COOPRULES_LEDGER_TOKEN)."
+#: Most lines one ``ledger record`` reads.
+MAX_LINES = 100_000
+
+
+def _ledger():
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .ledger import Ledger
+
+    try:
+        return Ledger()
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        err.print(f"[red]The ledger database does not open: {escape(str(exc).splitlines()[0])}[/red]")
+        raise typer.Exit(2)
+
+
+def _account(led, token: Optional[str]):
+    if not token:
+        err.print("[red]--token: give the account's token (or set COOPRULES_LEDGER_TOKEN); "
+                  "`cooprules ledger user add` prints one[/red]")
+        raise typer.Exit(2)
+    account = led.by_token(token.strip())
+    if account is None:
+        err.print("[red]--token: not a valid token[/red]")
+        raise typer.Exit(2)
+    return account
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]{escape(str(exc))}[/red]")
+    raise typer.Exit(2)
+
+
+def _day(text: Optional[str], flag: str) -> Optional[dt.date]:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(ValueError(f"{flag}: '{text}' is not a date; write YYYY-MM-DD"))
+    return None
+
+
+@user_app.command("add")
+def user_add(name: str = typer.Argument(..., help="Account name (letters, digits, . _ -)."),
+             role: str = typer.Option(..., "--role", help="clerk, supervisor or auditor."),
+             office: str = typer.Option(..., "--office", help="OCD-ID:ENTITY, e.g. ocd-division/country:us/state:ca/county:san_diego:sheriff."),
+             password: Optional[str] = typer.Option(None, "--password", help="Password for the web pages (asked for when not given)."),
+             no_password: bool = typer.Option(False, "--no-password", help="Token only: no web sign-in.")) -> None:
+    """Create a staff account and print its bearer token (shown once; only a hash is kept)."""
+    from .ledger import LedgerError
+
+    if password is None and not no_password:
+        if sys.stdin.isatty():
+            password = typer.prompt("Password for the web pages", hide_input=True, confirmation_prompt=True, err=True)
+        else:
+            password = sys.stdin.readline().rstrip("\n") or None
+    led = _ledger()
+    try:
+        token = led.add_account(name, role, office, password)
+    except LedgerError as exc:
+        _fail(exc)
+    err.print(f"Account [bold]{escape(name)}[/bold] ({role}) created. Its token, shown only now:")
+    print(token)
+
+
+@user_app.command("token")
+def user_token(name: str = typer.Argument(..., help="Account name.")) -> None:
+    """Print a further bearer token for an account (shown once)."""
+    from .ledger import LedgerError
+
+    try:
+        print(_ledger().new_token(name))
+    except LedgerError as exc:
+        _fail(exc)
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the accounts (name, role, office)."""
+    for a in _ledger().list_accounts():
+        out.print(f"{escape(a['name'])}\t{a['role']}\t{escape(a['office'])}")
+
+
+@ledger_app.command("record")
+def record(file: str = typer.Argument(..., help="JSON Lines of requests (or entries), or - for standard input."),
+           token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """Answer and record each line. Out: one JSON line per input line, ``{"line",
+    "uid", "outcome", "duties"}`` or ``{"line", "error", "errors"}`` as ``evaluate``
+    gives them (nothing is stored for a bad line). Exit 1 if any line was refused."""
+    from .errors import RequestError
+    from .cli import _engine
+    from .ledger import LedgerError
+
+    led = _ledger()
+    account = _account(led, token)
+    engine = _engine()
+    try:
+        stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8")
+    except OSError as exc:
+        _fail(ValueError(f"cannot read {file}: {exc}"))
+    bad = 0
+    with stream:
+        for n, line in enumerate(stream, 1):
+            if n > MAX_LINES:
+                err.print(f"[red]stopped after {MAX_LINES} lines[/red]")
+                bad += 1
+                break
+            if not line.strip():
+                continue
+            try:
+                rec = led.record(account, line, engine)
+            except RequestError as exc:
+                bad += 1
+                sys.stdout.write(json.dumps({"line": n, **exc.as_dict()}) + "\n")
+                continue
+            except LedgerError as exc:
+                bad += 1
+                sys.stdout.write(json.dumps({"line": n, **exc.as_dict()}) + "\n")
+                continue
+            sys.stdout.write(json.dumps({"line": n, "uid": rec["uid"], "outcome": rec["outcome"],
+                                         "duties": [d["cite"] for d in rec["duties"]]}) + "\n")
+    raise typer.Exit(1 if bad else 0)
+
+
+@ledger_app.command("list")
+def list_records(from_: Optional[str] = typer.Option(None, "--from", help="First day (YYYY-MM-DD, UTC)."),
+                 to: Optional[str] = typer.Option(None, "--to", help="Last day (YYYY-MM-DD, UTC)."),
+                 limit: int = typer.Option(100, min=1, max=1000, help="Most records shown."),
+                 as_json: bool = typer.Option(False, "--json", help="JSON Lines, one record a line."),
+                 token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """The records this account may read, newest first."""
+    led = _ledger()
+    account = _account(led, token)
+    found, total = led.list(account, _day(from_, "--from"), _day(to, "--to"), limit=limit)
+    if as_json:
+        for r in found:
+            sys.stdout.write(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}) + "\n")
+        return
+    table = Table(title=f"{len(found)} of {total} records")
+    for col in ("received (UTC)", "action", "instrument", "outcome", "disposition", "duties done", "by", "uid"):
+        table.add_column(col)
+    for r in found:
+        table.add_row(r["received_at"][:16].replace("T", " "), r["request"]["action"], r["request"]["instrument"],
+                      r["outcome"], r["disposition"]["value"] if r["disposition"] else "-",
+                      f"{len(r['duties_done'])}/{len(r['duties'])}", escape(r["recorded_by"]),
+                      r["uid"] + (" (corrected)" if r["superseded"] else ""))
+    out.print(table)
+
+
+@ledger_app.command("report")
+def report(year: int = typer.Option(..., "--year", min=2000, max=2100, help="Calendar year."),
+           statute: Optional[str] = typer.Option(None, "--statute", help="One report: truth-act, sb54-task-force, illinois-trust-act, oregon-sanctuary-promise, nj-immigrant-trust (default: every report for the office)."),
+           fmt: str = typer.Option("json", "--format", help="json, csv, html or pdf."),
+           lang: str = typer.Option("en", "--lang", help="en or es."),
+           office: Optional[str] = typer.Option(None, "--office", help="OCD-ID:ENTITY (auditors; default all offices)."),
+           out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here (default: standard output; pdf needs --out)."),
+           token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """The figures the law asks for, for a year, with their citations."""
+    from .ledger import LedgerError, auth, render, reports
+
+    if fmt not in ("json", "csv", "html", "pdf"):
+        _fail(ValueError(f"--format: '{fmt}' is not a format; allowed: json, csv, html, pdf"))
+    if lang not in ("en", "es"):
+        _fail(ValueError(f"--lang: '{lang}' is not a language; allowed: en, es"))
+    if fmt == "pdf" and out_path is None:
+        _fail(ValueError("--out: a PDF is written to a file; give --out report.pdf"))
+    led = _ledger()
+    account = _account(led, token)
+    try:
+        office_t = auth.parse_office(office) if office else None
+        drawn, office_t = reports.draw(led, account, year, statute, office_t, lang)
+    except (LedgerError, ValueError) as exc:
+        _fail(exc)
+    if fmt == "json":
+        data: str | bytes = json.dumps({"year": year, "office": office_t and {"jurisdiction": office_t[0], "entity": office_t[1]},
+                                        "reports": drawn}, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "csv":
+        data = reports.to_csv(drawn)
+    elif fmt == "html":
+        data = render.html(drawn, year, office_t, lang)
+    else:
+        data = render.pdf(drawn, year, office_t, lang)
+    if out_path is None:
+        sys.stdout.write(data if isinstance(data, str) else data.decode())
+    else:
+        out_path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        err.print(f"wrote {escape(str(out_path))}")
+
+
+@ledger_app.command("reports")
+def list_reports() -> None:
+    """List the statutory reports (``rules/**/*.report.yaml``) and check them against
+    the corpus: every provision they name must exist. Exit 1 on a problem."""
+    from .cli import _engine
+    from .ledger import reports
+
+    try:
+        found = reports.load_reports()
+    except ValueError as exc:
+        _fail(exc)
+    for rep in found.values():
+        out.print(f"{rep.id}\t{escape(rep.cite)}\t{rep.confidence}\trules/{escape(rep.file)}")
+    problems = reports.lint_reports(_engine().corpus, found)
+    for problem in problems:
+        err.print(f"[red]{escape(problem)}[/red]")
+    raise typer.Exit(1 if problems else 0)
+
+
+@ledger_app.command("export")
+def export(fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
+           out_path: Path = typer.Option(..., "--out", "-o", help="File to write."),
+           token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """Every record this account may read, one row each: uid, corrects, received_at,
+    office, recorded_by, requester, action, info_type, instrument, outcome, as_of,
+    corpus_version, citations, duties, duties_done, disposition, agency_ref, request
+    (JSON)."""
+    import polars as pl
+
+    from .ledger.export import SCHEMA, rows
+
+    if fmt not in ("csv", "parquet"):
+        _fail(ValueError(f"--format: '{fmt}' is not a format; allowed: csv, parquet"))
+    led = _ledger()
+    account = _account(led, token)
+    frame = pl.DataFrame(rows(led, account), schema=SCHEMA(), orient="row")
+    if fmt == "csv":
+        frame.write_csv(out_path)
+    else:
+        frame.write_parquet(out_path)
+    err.print(f"wrote {frame.height} records to {escape(str(out_path))}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``cooprules ledger`` to the main app."""
+    app.add_typer(ledger_app, name="ledger")
