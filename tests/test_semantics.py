@@ -97,3 +97,19 @@ def test_trace_names_who_defeated_whom(engine):
     assert reasons["ca-notify-minor"] == "applies"
     federal = next(t for t in decision.trace if t.layer == "federal")
     assert federal.verdict == "permitted" and state.combination.startswith("restricts")
+
+
+def test_a_conflict_cites_only_the_required_and_the_prohibited(engine):
+    """DESIGN.md, Semantics 4: a permission beside the conflict yields to both sides and
+    is not part of it (found by the reference model)."""
+    fixture_engine = Engine(corpus=load_corpus(HERE / "good" / "steps" / "rules"), registry=engine.registry)
+    decision = fixture_engine.evaluate({
+        "responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:fresno", "entity": "sheriff"},
+        "requester": "ice_ero", "action": "interview_access", "instrument": "written_request",
+        "subject": {"consent_given": True, "minor": True},
+        "context": {"location": "school", "purpose": "criminal_investigation", "date": "2021-06-01"}})
+    assert decision.outcome.value == "conflict"
+    assert sorted(c.id for c in decision.citations) == ["ca-interview-consent", "ca-interview-minor"]
+    assert sorted(decision.conflicts) == ["ca-interview-consent", "ca-interview-minor"]
+    state = next(t for t in decision.trace if t.layer == "state")
+    assert "yields" in next(p.reason for p in state.provisions if p.id == "ca-interview-counsel")
