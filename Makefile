@@ -12,14 +12,16 @@ TEST_STAMP := $(VENV)/.installed-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[ledger]'
+	# the venv's bundled setuptools (65.5.0 on Python 3.11) carries CVE-2024-6345 and
+	# CVE-2025-47273 (fixed in 70.0.0 and 78.1.1): upgrade it with pip
+	$(BIN)/pip install --quiet --upgrade pip 'setuptools>=78.1.1'
+	$(BIN)/pip install --quiet -e '.[all]'
 	touch $(STAMP)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build).
 $(TEST_STAMP): $(STAMP)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-	$(BIN)/pip install --quiet -e '.[test,ledger]'
+	$(BIN)/pip install --quiet -e '.[all,test]'
 	touch $(TEST_STAMP)
 
 setup: $(TEST_STAMP)

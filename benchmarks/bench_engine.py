@@ -8,7 +8,9 @@ Measures, on this machine:
    its shape (a set of relevant facts the engine has not answered before, plans
    already built), *warm* = the same request again (decision cache hit), with full
    trace; median and p99 over many requests;
-3. uncached latency (``cache=False``), to show what the cache saves;
+3. uncached latency (``cache=False``: no cache at all), to show what the caches save;
+   the cost of making a decision immutable (:func:`cooprules.engine.frozen.freeze`,
+   paid once per decision computed; a cache hit pays nothing);
 4. decisions per second over a file of N mixed requests (JSON Lines): through
    ``Engine.evaluate_many`` (parse + validate + dedupe + decide) and the same
    including JSON output, as ``cooprules evaluate`` does.
@@ -132,6 +134,17 @@ def main() -> None:
           f"[{len(cold)} requests, complete facts]")
     print(f"warm (decision cache hit): median {statistics.median(warm):.1f}, p99 {percentile(warm, 99):.1f}")
     print(f"uncached:                  median {statistics.median(raw):.0f}, p99 {percentile(raw, 99):.0f}")
+    from cooprules.engine.frozen import freeze
+    from cooprules.vocabulary import Decision
+
+    thawed = [Decision.model_validate(engine.evaluate(r).model_dump()) for r in reqs[:1000]]
+    costs = []
+    for d in thawed:
+        t = time.perf_counter()
+        freeze(d)
+        costs.append((time.perf_counter() - t) * 1e6)
+    print(f"immutability (freeze, once per decision computed): median {statistics.median(costs):.1f}, "
+          f"p99 {percentile(costs, 99):.1f}; per cache hit: 0")
 
     partial = [parse_request(random_request(rng, complete=False)) for _ in range(300)]
     times = []

@@ -71,7 +71,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen([str(CLI), "serve", "--no-web", "--host", "127.0.0.1", "--port", str(port),
+    proc = subprocess.Popen([str(CLI), "serve", "--no-web", "--rate-limit", "0", "--host", "127.0.0.1", "--port", str(port),
                              "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

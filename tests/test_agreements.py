@@ -241,7 +241,7 @@ def test_pending_moa_cites_ice_page(ags):
 
 def test_provision_conditions_evaluate():
     """The JEM condition holds in the jail, not outside; a WSO needs an I-200/I-205."""
-    import cel
+    from cooprules.corpus.celbinding import cel
 
     ags = load_agreements()
     by_id = {p.id: p for p in ags.provisions()}

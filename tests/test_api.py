@@ -19,6 +19,7 @@ from cooprules.errors import MAX_REQUEST_BYTES
 
 LAUSD = "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified"
 SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
+JSON = {"content-type": "application/json"}  # API bodies must say so (415 otherwise)
 FRONT_DESK = {"responder": {"jurisdiction": LAUSD, "entity": "school_district"}, "requester": "ice_ero",
               "action": "interview_access", "instrument": "administrative_warrant_arrest", "attachments": [],
               "subject": {"role": "student", "minor": True}, "context": {"date": "2026-03-15", "location": "school"}}
@@ -108,7 +109,7 @@ def test_decision_bad_as_of(client):
 
 def test_decision_oversized_body_is_413(client):
     big = json.dumps({**FRONT_DESK, "pad": "x" * (MAX_REQUEST_BYTES + 10)})
-    errors = _error(client.post("/v1/decisions", content=big), 413, "too_large")
+    errors = _error(client.post("/v1/decisions", content=big, headers=JSON), 413, "too_large")
     assert str(MAX_REQUEST_BYTES) in errors[0]["message"]
 
 
@@ -117,7 +118,7 @@ def test_decision_oversized_chunked_body_is_413(client):
         for _ in range(40):
             yield b" " * 1024
 
-    _error(client.post("/v1/decisions", content=chunks()), 413, "too_large")
+    _error(client.post("/v1/decisions", content=chunks(), headers=JSON), 413, "too_large")
 
 
 # ------------------------------------------------------------------ batch
@@ -156,7 +157,7 @@ def test_batch_bad_shape_is_422(client, body, field):
 
 
 def test_batch_malformed_json_is_422(client):
-    _error(client.post("/v1/decisions/batch", content=b"{"), 422, "invalid_request")
+    _error(client.post("/v1/decisions/batch", content=b"{", headers=JSON), 422, "invalid_request")
 
 
 # ------------------------------------------------------------------ provisions, jurisdictions, health
@@ -274,7 +275,7 @@ def _mutate(draw_value, key):
 def test_no_500_for_any_body(client, body):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     for path in ("/v1/decisions", "/v1/decisions/batch"):
-        resp = client.post(path, content=data)
+        resp = client.post(path, content=data, headers=JSON)
         assert resp.status_code in (200, 413, 422), resp.text
 
 

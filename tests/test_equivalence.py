@@ -93,6 +93,16 @@ def test_table_and_dask_equal_single(engine, rows, single, tmp_path):
     remote = pl.read_parquet(out)
     assert list(zip(remote["outcome"], remote["citations"])) == expected
 
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        out = tmp_path / "dask-full.parquet"
+        evaluate_table(engine, str(src), str(out), as_of=DAY,
+                       evaluate=lambda reqs: evaluate_on_dask(client, reqs, DAY, engine.corpus.version, full=True))
+    assert pl.read_parquet(out).drop("presumed", "unless", "depends_on", "duties").equals(
+        local.drop("presumed", "unless", "depends_on", "duties"))
+    assert pl.read_parquet(out).select("presumed", "unless", "depends_on", "duties").equals(
+        local.select("presumed", "unless", "depends_on", "duties"))
+
 
 @pytest.mark.parametrize("jurisdiction, scenario, law, start, old, new", [
     # SB 54 (Values Act), 2018-01-01: release dates no longer shared for people without a listed conviction

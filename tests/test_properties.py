@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooprules import Engine
+from cooprules import Engine, load_corpus
+from cooprules.engine.frozen import is_frozen
 from cooprules.engine.partial import PRESUMED, example_value, with_fact
 from cooprules.vocabulary import (
     Action, Agreement287g, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome, Purpose,
@@ -82,7 +83,9 @@ def requests(draw):
 
 @pytest.fixture(scope="module")
 def uncached(engine):
-    return Engine(corpus=engine.corpus, registry=engine.registry, cache=False)
+    """An engine with no cache at all, over a corpus loaded on its own (no object
+    shared with the cached engine's corpus)."""
+    return Engine(corpus=load_corpus(), registry=engine.registry, cache=False)
 
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -110,10 +113,14 @@ def test_every_valid_request_gets_a_decision_in_the_vocabulary(engine, request_d
 @given(requests())
 def test_same_request_same_decision_cached_uncached_and_batch(engine, uncached, request_dict):
     first = engine.evaluate(request_dict)
-    again = engine.evaluate(request_dict)
     fresh = uncached.evaluate(request_dict)
     (batched,) = uncached.evaluate_many([request_dict])
-    assert first == again == fresh == batched
+    assert fresh is not first and batched is not first and batched is not fresh
+    assert first.model_dump_json() == fresh.model_dump_json() == batched.model_dump_json()
+    assert is_frozen(first) and is_frozen(fresh) and is_frozen(batched)
+    # the uncached engine kept nothing: no plan, boundary, decision or resolution
+    assert not (len(uncached._plans) or len(uncached._boundaries) or len(uncached._decisions)
+                or len(uncached._resolved) or uncached._canonical)
 
 
 @SETTINGS

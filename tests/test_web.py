@@ -421,7 +421,7 @@ def test_download_name_never_breaks_the_header():
 def test_security_headers_on_every_response(client):
     paths = ["/", "/?lang=es", "/ask?" + urlencode(CA_HOLD), "/ask?entity=x&jurisdiction=" + SAN_DIEGO,
              "/training", "/card.pdf?" + urlencode({"jurisdiction": LAUSD, "entity": "school_district"}),
-             "/static/style.css", "/v1/health", "/nope", "/docs"]
+             "/static/style.css", "/v1/health", "/nope", "/docs", "/redoc"]
     for path in paths:
         resp = client.get(path)
         h = resp.headers
@@ -436,8 +436,12 @@ def test_security_headers_on_every_response(client):
     assert "script-src 'self';" in page.headers["content-security-policy"]
     assert not re.search(r"<script(?![^>]*\bsrc=)", page.text)  # no inline script on our pages
     assert " style=" not in page.text and "<style" not in page.text
-    docs = client.get("/docs")  # Swagger UI: its one inline script allowed by hash
-    assert "'sha256-" in docs.headers["content-security-policy"]
+    from cooprules.api.docs import DOCS_CSP
+
+    for path in ("/docs", "/redoc", "/docs/assets/swagger-ui-bundle.js"):  # packaged files, no inline script
+        docs = client.get(path)
+        assert docs.status_code == 200 and docs.headers["content-security-policy"] == DOCS_CSP, path
+        assert "script-src 'self';" in DOCS_CSP and "http" not in DOCS_CSP
 
 
 def test_templates_pass_only_literals_to_gettext():

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import render
-from .errors import FieldError, RequestError, did_you_mean
+from .errors import CorpusError, FieldError, RequestError, did_you_mean, iso_day
 from .vocabulary import (
     Action, Agreement287g, Decision, Entity, InfoType, Instrument, Location, OffenceCategory, Outcome,
     Purpose, Requester, Role,
@@ -154,19 +154,30 @@ def ask(
     no_presume: bool = typer.Option(False, "--no-presume", help="Presume nothing: every fact not given is unknown, "
                                     "and the answer is conditional on each that matters (counsel's full analysis)."),
     as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
+    brief: bool = typer.Option(False, "--brief", help="Print only what to do now, its exceptions (unless) and "
+                               "the citations (with --json: those fields only)."),
 ) -> None:
     """Answer one request: what to do now, what was presumed and what would change it,
     the duties, then the law layer by layer. A fact not given that has a presumed value
     (nothing else came with the paper, no convictions, no pending charge, no consent, no
-    emergency, 0 hours held...) takes it; --no-presume asks for the full analysis."""
-    flags = {k: v for k, v in locals().items() if k != "as_json"}
+    emergency, 0 hours held...) takes it; --no-presume asks for the full analysis.
+    --brief: what to do now, its exceptions (unless) and the citations only."""
+    flags = {k: v for k, v in locals().items() if k not in ("as_json", "brief")}
     try:
         decision = _engine().evaluate(build_request(**flags))
     except RequestError as exc:
         _print_request_error(exc)
         raise typer.Exit(2)
+    except CorpusError as exc:
+        _print_corpus_error(exc)
+        raise typer.Exit(2)
     if as_json:
-        out.print_json(decision.model_dump_json())
+        fields = {"outcome", "summary", "unless", "citations"} if brief else None
+        out.print_json(decision.model_dump_json(include=fields))
+    elif brief:
+        from .brief import print_brief
+
+        print_brief(decision, out)
     else:
         print_decision(decision)
 
@@ -184,6 +195,12 @@ def example(as_json: bool = typer.Option(False, "--json")) -> None:
         print_decision(decision)
 
 
+def _print_corpus_error(exc: "CorpusError") -> None:
+    err.print(f"[bold red]A rule of the corpus failed on this request[/bold red]: {escape(exc.message)}\n"
+              f"  provision {escape(exc.provision_id or '?')}, field {escape(exc.field_name or '?')}, "
+              f"file {escape(exc.file)}\n  (a defect of the rule file, not of the request; run `cooprules lint`)")
+
+
 def _print_request_error(exc: RequestError) -> None:
     err.print("[bold red]Invalid request[/bold red]")
     for e in exc.errors:
@@ -199,34 +216,85 @@ def print_decision(d: Decision) -> None:
 def evaluate(
     file: str = typer.Argument(..., help="JSON Lines of requests, or - for standard input."),
     as_of: Optional[str] = typer.Option(None, help="Apply the law of this date (YYYY-MM-DD) to every line."),
+    fields: Optional[str] = typer.Option(None, "--fields", help="Print only these fields of each decision, comma-"
+                                         "separated (e.g. outcome,citations,unless); the line's id is always printed."),
+    brief: bool = typer.Option(False, "--brief", help="Print only outcome, summary, citations, duties, presumed, "
+                               "unless and depends_on (no layer-by-layer trace)."),
 ) -> None:
-    """JSON Lines of requests in, JSON Lines of decisions out, same order. A bad line
-    gives an error object for that line; exit 1 if any line was invalid."""
+    """JSON Lines of requests in, JSON Lines of decisions out, same order, streamed as
+    they are made. A line's "id" (or "ref": letters, digits and . _ : -, at most 64, or a
+    whole number; a join key, never a person's identifier) is echoed first on its
+    answer. A bad line gives an error object for that line ({"line": N, "id": ..., ...}).
+    Exit 0: every line answered; 1: some lines invalid; 2: could not run (unreadable
+    input, bad option); 130: interrupted (the answers written so far are whole lines)."""
+    import signal
+
+    from .batchids import parse_fields
+    from .lines import answer, batches
+
     day = _parse_date(as_of, "--as-of")
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"[red]cannot read {escape(file)}: {escape(str(exc))}[/red]")
+        chosen = parse_fields(fields, brief)
+    except RequestError as exc:
+        err.print(escape(str(exc.errors[0])), highlight=False)
         raise typer.Exit(2)
-    lines = text.splitlines()
-    items = [line if line.strip() else "{}" for line in lines]
-    results = _engine().evaluate_many(items, as_of=day)
-    bad = 0
-    write = sys.stdout.write
-    for n, item in enumerate(results, 1):
-        if isinstance(item, RequestError):
-            bad += 1
-            write(json.dumps({"line": n, **item.as_dict()}) + "\n")
-        else:
-            write(item.model_dump_json() + "\n")
-    raise typer.Exit(1 if bad else 0)
+    try:
+        # unbuffered: the reading thread holds no lock that would stop the exit after Ctrl-C
+        stdin = getattr(sys.stdin.buffer, "raw", sys.stdin.buffer)
+        stream = stdin if file == "-" else open(file, "rb", buffering=0)  # noqa: SIM115 - closed below
+    except OSError as exc:
+        err.print(f"[red]cannot read {escape(file)}: {escape(exc.strerror or str(exc))}[/red]")
+        raise typer.Exit(2)
+    engine = _engine()
+    stopped: list[int] = []
+    previous = None
+    try:  # Ctrl-C: finish the batch in hand, write it whole, stop
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.append(signum))
+    except ValueError:  # not the main thread: Ctrl-C cannot reach us anyway
+        pass
+    bad = answered = 0
+    code = 0
+    try:
+        for batch in batches(stream, stop=lambda: bool(stopped)):
+            results = answer(engine, batch, day, chosen)
+            bad += sum(not ok for ok, _ in results)
+            answered += len(results)
+            sys.stdout.write("".join(text + "\n" for _, text in results))
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        _silence_stdout()
+        code = 141
+    except OSError as exc:
+        err.print(f"[red]cannot read {escape(file)} after line {answered}: {escape(exc.strerror or str(exc))}[/red]")
+        code = 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+        if file != "-":
+            stream.close()
+    if stopped and not code:
+        err.print(f"interrupted: {answered} line(s) answered")
+        code = 130
+    raise typer.Exit(code or (1 if bad else 0))
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point standard output at /dev/null so that the flush at
+    exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _parse_date(text: str | None, flag: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         err.print(f"[red]{flag}: '{text}' is not a date; write YYYY-MM-DD[/red]")
         raise typer.Exit(2)
@@ -308,11 +376,14 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 
 @app.command()
 def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
-             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker.")) -> None:
+             checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker."),
+             sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found).")) -> None:
     """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
     the date of the latest check; the governments checked and found to have no law of
     their own; totals for the hand-written corpus. ``--checks`` lists each check
-    (date, text/summary/report, URL, number of provisions resting on it)."""
+    (date, text/summary/report, URL, number of provisions resting on it);
+    ``--sessions`` lists each state's ``sessions_checked`` (year, day checked, what was
+    found)."""
     from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
 
     engine = _engine()
@@ -332,6 +403,11 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
                 out.print(f"    {on} {what:<7} {n:>3} provision(s)  {escape(url)}", soft_wrap=True)
         if unconfirmed and row.unconfirmed_ids:
             out.print("    unconfirmed: " + ", ".join(row.unconfirmed_ids), soft_wrap=True)
+    if sessions:
+        out.print("[bold]Legislative sessions checked[/bold]")
+        for ocd_id, folder in sorted(engine.corpus.folders.items()):
+            for sc in sorted(folder.sessions_checked, key=lambda x: x.session):
+                out.print(f"    {ocd_id}  {sc.session}: checked {sc.on}; found: {escape(sc.found)}", soft_wrap=True)
     none_found = none_found_index(engine.corpus)
     if none_found:
         out.print("[bold]Checked, no law of its own found[/bold]")
@@ -396,8 +472,25 @@ from .cli_ledger import ledger_app as _ledger_app; app.add_typer(_ledger_app, na
 _register_analysis(app)
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The ``cooprules`` command. A command whose optional dependencies are not
+    installed stops with the extra to install (exit 2), not a traceback."""
+    from .errors import CorpusError
+    from .extras import missing_extra_message
+
+    try:
+        app()
+    except CorpusError as exc:  # a rule failed on this input: name it, no traceback
+        err.print(f"[red]A rule of the corpus failed: {escape(str(exc))}[/red]\n"
+                  "This is a defect of the rule file, not of your request; run `cooprules lint`.")
+        raise SystemExit(2) from None
+    except ModuleNotFoundError as exc:
+        name = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+        message = missing_extra_message(exc, f"`{('cooprules ' + name).strip()}`", name)
+        if message is None:
+            raise
+        err.print(message, markup=False, highlight=False)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,6 +56,18 @@ def _errors() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _could_not_run() -> Iterator[None]:
+    """Any other failure (a file Arrow cannot decode, a full disk...): a message and
+    exit code 2, never a traceback; the output's partial file is already removed."""
+    try:
+        yield
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - reported, exit 2
+        _fail(f"could not run: {type(exc).__name__}: {str(exc)[:500]}")
+
+
+@contextlib.contextmanager
 def _progress(label: str, total: int | None = None):
     """A Rich progress bar on standard error; yields ``advance(n)`` and ``set_total(n)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -280,11 +292,12 @@ def evaluate_table_command(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, with --engine dask."),
 ) -> None:
     """Evaluate a large table of requests: identical rows are evaluated once and the
-    answers joined back onto every row. Exit 1 if any row was invalid."""
+    answers joined back onto every row. Exit 0: every row answered; 1: some rows
+    invalid (their error column says why); 2: could not run (nothing written)."""
     from .analysis.dates import parse_day
     from .analysis.table import evaluate_table
 
-    with _errors():
+    with _could_not_run(), _errors():
         day = parse_day(as_of, "--as-of") if as_of else None
         if engine_name not in ("local", "dask"):
             _fail(f"--engine: '{engine_name}' is not an engine; allowed: local, dask")
@@ -300,7 +313,7 @@ def evaluate_table_command(
             client = connect(scheduler)
 
             def evaluate(requests):
-                return evaluate_on_dask(client, requests, day, engine.corpus.version)
+                return evaluate_on_dask(client, requests, day, engine.corpus.version, full=True)
         try:
             with _progress("rows") as bar:
                 stats = evaluate_table(engine, src, save, day, batch_rows, evaluate, progress=bar.advance)

@@ -13,23 +13,42 @@ def register(app: typer.Typer) -> None:
     """Add ``serve``, ``card`` and ``train`` to ``app`` (the ``cooprules`` command)."""
 
     @app.command()
-    def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. The default, 127.0.0.1, "
+                                       "is this machine only; 0.0.0.0 (every IPv4 interface) or a LAN address makes "
+                                       "the server reachable by other machines, with no sign-in and no TLS: put it "
+                                       "behind a reverse proxy that provides both."),
               port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
               workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
               log_requests: bool = typer.Option(False, "--log-requests",
                                                 help="Log every request with its facts (off by default)."),
-              no_web: bool = typer.Option(False, "--no-web", help="Serve the HTTP API only.")) -> None:
-        """Serve the HTTP API (/v1, OpenAPI at /docs), the guided page, training and
-        pocket cards. No request is logged with its facts unless --log-requests."""
+              no_web: bool = typer.Option(False, "--no-web", help="Serve the HTTP API only."),
+              rate_limit: float = typer.Option(50.0, "--rate-limit", min=0, envvar="COOPRULES_RATE_LIMIT",
+                                               help="Requests per second per client address (0: no limit; a batch counts 10)."),
+              rate_burst: float = typer.Option(100.0, "--rate-burst", min=0, envvar="COOPRULES_RATE_BURST",
+                                               help="Requests a client may send at once above the rate."),
+              header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.1,
+                                                   help="Seconds a client has to send a request's headers."),
+              body_timeout: float = typer.Option(30.0, "--body-timeout", min=0.1,
+                                                 help="Seconds a client has to send a request's body.")) -> None:
+        """Serve the HTTP API (/v1, documentation at /docs and /redoc, offline), the
+        guided page, training and pocket cards. Prints its address, the documentation's
+        address and the corpus version; warns when bound beyond this machine. No request
+        is logged with its facts unless --log-requests."""
         import os
 
-        import uvicorn
+        from .api.server import serve as run_server, startup_lines
+
+        from . import default_engine
+
+        for line, warning in startup_lines(host, port, default_engine().corpus.version, web=not no_web):
+            typer.secho(line, err=warning, fg=typer.colors.YELLOW if warning else None)
 
         os.environ["COOPRULES_LOG_REQUESTS"] = "1" if log_requests else "0"
         os.environ["COOPRULES_WEB"] = "0" if no_web else "1"
-        uvicorn.run("cooprules.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    access_log=log_requests, log_level="info" if log_requests else "warning",
-                    server_header=False)
+        os.environ["COOPRULES_RATE_LIMIT"] = str(rate_limit)
+        os.environ["COOPRULES_RATE_BURST"] = str(rate_burst)
+        os.environ.setdefault("COOPRULES_SUGGEST_PROCESS", "1")  # "did you mean" off the server's interpreter
+        run_server(host, port, workers, log_requests, header_timeout, body_timeout)
 
     @app.command()
     def card(jurisdiction: str = typer.Option(..., "--jurisdiction", "-j", help="OCD-ID of the office's government."),
@@ -39,17 +58,16 @@ def register(app: typer.Typer) -> None:
              date: Optional[str] = typer.Option(None, help="Apply the law of this date (YYYY-MM-DD).")) -> None:
         """Write a one-page pocket card (PDF): the common requests for this office with
         the answer, duties and citations for each."""
-        import datetime as dt
 
         from .cards import render_card
-        from .errors import RequestError
+        from .errors import RequestError, iso_day
         from .web.i18n import LANGS
 
         if lang not in LANGS:
             typer.echo(f"--lang: '{lang}' is not offered; allowed: {', '.join(LANGS)}", err=True)
             raise typer.Exit(2)
         try:
-            day = dt.date.fromisoformat(date) if date else None
+            day = iso_day(date) if date else None
         except ValueError:
             typer.echo(f"--date: '{date}' is not a date; write YYYY-MM-DD", err=True)
             raise typer.Exit(2)

@@ -7,8 +7,11 @@ file, the provision id and the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterable
@@ -17,6 +20,64 @@ from pydantic import BaseModel, ValidationError
 
 #: Largest request accepted, as JSON text (bytes). Larger input is refused unread.
 MAX_REQUEST_BYTES = 16 * 1024
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(text: str) -> dt.date:
+    """``text`` as a calendar date, written exactly ``YYYY-MM-DD`` (the one date format
+    of every front end: ``20260101``, ``2026-W01-1`` and date-times are refused,
+    although :meth:`datetime.date.fromisoformat` reads them).
+
+    Raises: ValueError for any other text or an impossible day (``2026-02-30``).
+    """
+    if not isinstance(text, str) or not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a date ({exc}); write it as YYYY-MM-DD") from None
+
+
+def non_finite(value: Any, path: str = "", depth: int = 0) -> str | None:
+    """The dotted path of the first NaN or infinite float in ``value`` (dicts and
+    lists, at most 64 deep), else None. ``NaN``/``Infinity`` are not JSON numbers
+    (RFC 8259) and no fact takes them."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path or "request")
+    if depth > 64:
+        return None
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = non_finite(item, f"{path}.{key}" if path else str(key), depth + 1)
+        if found:
+            return found
+    return None
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` as it may appear in a JSON error body: a non-finite float (from a
+    Python caller's dict) becomes its text and an integer too long to print becomes a
+    note, so the body stays valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value).bit_length() > 4000:
+        return "(an integer too long to show)"
+    return value
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)`` for a message, never raising (an integer past Python's digit
+    limit cannot be printed)."""
+    try:
+        return repr(value)
+    except ValueError:
+        return "an integer too long to show"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -45,7 +106,7 @@ class FieldError:
         """JSON-ready form: ``{field, message, given?, allowed?, did_you_mean?}``."""
         out: dict[str, Any] = {"field": self.field, "message": self.message}
         if self.given is not None:
-            out["given"] = self.given
+            out["given"] = _json_safe(self.given)
         if self.allowed:
             out["allowed"] = self.allowed
         if self.suggestion:
@@ -80,8 +141,20 @@ class CorpusError(ValueError):
     def __init__(self, file: str, message: str, provision_id: str | None = None,
                  field_name: str | None = None):
         self.file, self.provision_id, self.field_name = file, provision_id, field_name
+        self.message = message
         where = file + (f" [{provision_id}]" if provision_id else "") + (f" {field_name}" if field_name else "")
         super().__init__(f"{where}: {message}")
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"error": "corpus_error", "errors": [{"field", "message", "provision", "file"}]}``:
+        the shape of :meth:`RequestError.as_dict`; ``field`` is the provision's field
+        (``when``), ``provision`` its id, ``file`` its rule file. A defect of the
+        corpus, not of the request."""
+        entry: dict[str, Any] = {"field": self.field_name or "corpus", "message": self.message}
+        if self.provision_id:
+            entry["provision"] = self.provision_id
+        entry["file"] = self.file
+        return {"error": "corpus_error", "errors": [entry]}
 
 
 def _enum_for(model: type[BaseModel], loc: tuple[Any, ...]) -> type[Enum] | None:
@@ -170,8 +243,8 @@ def explain_validation_error(model: type[BaseModel], exc: ValidationError) -> Re
         dotted = ".".join(str(p) for p in loc) or "request"
         kind = err["type"]
         raw = err.get("input")
-        given = None if isinstance(raw, (dict, list)) else raw
-        shown = f"a {'list' if isinstance(raw, list) else 'JSON object'}" if isinstance(raw, (dict, list)) else repr(raw)
+        given = None if isinstance(raw, (dict, list)) else _json_safe(raw)
+        shown = f"a {'list' if isinstance(raw, list) else 'JSON object'}" if isinstance(raw, (dict, list)) else _shown(raw)
         allowed: list[str] = []
         suggestion = None
         if kind == "extra_forbidden":
@@ -218,9 +291,10 @@ def parse_request(data: Any) -> "Request":
     """Validate ``data`` (a dict, a JSON string or bytes) into a Request.
 
     Returns: :class:`cooprules.vocabulary.Request`.
-    Raises: :class:`RequestError` naming each bad field, the value given and the allowed
-    values; oversized input (over ``MAX_REQUEST_BYTES`` of JSON) and malformed JSON are
-    request errors too.
+    Raises: :class:`RequestError` (only) naming each bad field, the value given and the
+    allowed values; oversized input (over ``MAX_REQUEST_BYTES`` of JSON), malformed
+    JSON, ``NaN``/``Infinity`` (refused in every field, never echoed as such) and
+    integers past Python's digit limit are request errors too.
     """
     from .vocabulary import Request
 
@@ -232,15 +306,26 @@ def parse_request(data: Any) -> "Request":
             raise RequestError([FieldError("request", f"request is {size} bytes; the limit is {MAX_REQUEST_BYTES}")])
         try:
             data = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise RequestError([FieldError("request", f"not valid JSON: {exc}")]) from None
         except RecursionError:
             raise RequestError([FieldError("request", "JSON nested too deeply")]) from None
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, an integer past the digit limit
+            raise RequestError([FieldError("request", f"not valid JSON: {exc}")]) from None
     if not isinstance(data, dict):
         raise RequestError([FieldError("request", f"a request is a JSON object, not {type(data).__name__}")])
     try:
-        return Request.model_validate(data)
+        request = Request.model_validate(data)
     except ValidationError as exc:
-        raise explain_validation_error(Request, exc) from None
+        try:
+            problem = explain_validation_error(Request, exc)
+        except Exception:  # explaining failed on some odd value: pydantic's own words still name the fields
+            problem = RequestError([FieldError(".".join(str(p) for p in e["loc"]) or "request", e["msg"])
+                                    for e in exc.errors(include_url=False, include_input=False)])
+        raise problem from None
     except RecursionError:
         raise RequestError([FieldError("request", "request nested too deeply")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a validator's own failure: still the request's fault
+        raise RequestError([FieldError("request", f"invalid request: {type(exc).__name__}: {str(exc)[:200]}")]) from None
+    where = non_finite(data)
+    if where:  # a field that took the float did not bound it: NaN and Infinity are still no facts
+        raise RequestError([FieldError(where, "NaN and Infinity are not numbers a request may give")])
+    return request

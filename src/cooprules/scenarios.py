@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .errors import RequestError
 from .vocabulary import Decision, Outcome
@@ -73,10 +72,13 @@ def _json_ready(value: Any) -> Any:
 def load_file(path: Path, root: Path | None = None) -> list[Case]:
     """The cases of one scenario file. Raises ScenarioError naming the file and case."""
     rel = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{rel}: YAML syntax error: {exc}") from None
+    from .corpus.loader import read_yaml_file
+    from .errors import CorpusError
+
+    try:  # a regular file within the size and depth limits
+        data = read_yaml_file(path, rel)
+    except CorpusError as exc:
+        raise ScenarioError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise ScenarioError(f"{rel}: a scenario file has a 'cases' list (and optional 'defaults')")
     unknown = set(data) - {"defaults", "cases", "jurisdiction", "description"}

@@ -266,9 +266,14 @@ MAX_HOURS_HELD = 24 * 366
 
 
 def _date_text_or_date(value: object) -> object:
-    """Dates come as YYYY-MM-DD text (or date objects from YAML), never as numbers."""
+    """Dates come as YYYY-MM-DD text (or date objects from YAML), never as numbers,
+    week dates, timestamps or date-times (one date format everywhere)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD")
+    if isinstance(value, str):
+        from .errors import iso_day
+
+        return iso_day(value)
     return value
 
 

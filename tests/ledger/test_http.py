@@ -46,7 +46,7 @@ def test_every_ledger_endpoint_and_page_answers_401_without_sign_in(setup):
     assert len(seen) >= 10
     for method, path in seen:
         for headers in ({}, _auth("clr_not-a-token"), {"Cookie": "cooprules_ledger=1.9999999999.ab.cd"}):
-            r = client.request(method, path, headers=headers, content=b"{}")
+            r = client.request(method, path, headers={"content-type": "application/json", **headers}, content=b"{}")
             assert r.status_code == 401, (method, path, headers, r.status_code)
 
 

@@ -33,17 +33,23 @@ def _worker_engine(rules: str | None):
     return engine
 
 
-def evaluate_partition(requests: list[Any], as_of: dt.date | None, rules: str | None) -> tuple[str, list[tuple[str, str]]]:
+def evaluate_partition(requests: list[Any], as_of: dt.date | None, rules: str | None,
+                       full: bool = False) -> tuple[str, list[tuple]]:
     """Worker task: ``(corpus version, [(outcome, ;-joined citation ids), ...])`` for
     ``requests`` (dicts, Requests or JSON text); an invalid request gives
-    ``("invalid", message)``."""
+    ``("invalid", message)``. With ``full``, each answer is instead every column of
+    ``evaluate-table`` (:func:`cooprules.analysis.table.result_values`)."""
     from ..errors import RequestError
 
     engine = _worker_engine(rules)
-    out = []
+    out: list[tuple] = []
     for d in engine.evaluate_many(requests, as_of=as_of):
         if isinstance(d, RequestError):
             out.append(("invalid", str(d)))
+        elif full:
+            from .table import result_values
+
+            out.append(result_values(d))
         else:
             out.append((d.outcome.value, ";".join(c.id for c in d.citations)))
     return engine.corpus.version, out
@@ -62,10 +68,12 @@ def connect(scheduler: str | Any, timeout: str = "10s"):
 
 
 def evaluate_on_dask(client, requests: list[Any], as_of: dt.date | None, version: str, rules: str | None = None,
-                     partitions: int | None = None, progress: Callable[[int], None] | None = None) -> list[tuple[str, str]]:
+                     partitions: int | None = None, progress: Callable[[int], None] | None = None,
+                     full: bool = False) -> list[tuple]:
     """Evaluate ``requests`` on the cluster behind ``client`` in ``partitions`` parts
     (default: twice the worker threads). ``version`` is the client's corpus version;
-    returns one ``(outcome, citations)`` per request, in order. Raises
+    returns one ``(outcome, citations)`` per request, in order (with ``full``: every
+    column of ``evaluate-table``, see :func:`evaluate_partition`). Raises
     :class:`ClusterError` when a worker runs another corpus."""
     from distributed import as_completed
 
@@ -76,9 +84,9 @@ def evaluate_on_dask(client, requests: list[Any], as_of: dt.date | None, version
         partitions = max(1, min(len(requests), 2 * threads))
     size = -(-len(requests) // partitions)
     parts = [requests[i:i + size] for i in range(0, len(requests), size)]
-    futures = [client.submit(evaluate_partition, part, as_of, rules, pure=False) for part in parts]
+    futures = [client.submit(evaluate_partition, part, as_of, rules, full, pure=False) for part in parts]
     index = {f.key: i for i, f in enumerate(futures)}
-    results: list[list[tuple[str, str]] | None] = [None] * len(parts)
+    results: list[list[tuple] | None] = [None] * len(parts)
     for fut in as_completed(futures):
         worker_version, answers = fut.result()
         if worker_version != version:

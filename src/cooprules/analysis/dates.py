@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..errors import iso_day
+
 #: The earliest date an answer can be asked for (the corpus encodes the law from then on).
 EARLIEST = dt.date(2014, 1, 1)
 
@@ -24,7 +26,7 @@ def parse_day(text: str | dt.date | None, option: str, default: dt.date | None =
         day = text
     else:
         try:
-            day = dt.date.fromisoformat(str(text).strip())
+            day = iso_day(str(text).strip())
         except ValueError:
             raise OptionError(f"{option}: '{text}' is not a date; write YYYY-MM-DD (e.g. 2018-06-01)") from None
     if day < EARLIEST:

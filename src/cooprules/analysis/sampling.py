@@ -41,7 +41,8 @@ def random_requests(engine, count: int, seed: int = 0, jurisdictions: list[str] 
         if action is Action.information_sharing:
             req["info_type"] = rng.choice(list(InfoType)).value
         if rng.random() < 0.2:
-            req["attachments"] = [rng.choice(list(Instrument)).value]
+            # an attachment is a paper: "none" is not one (a flat row cannot carry it either)
+            req["attachments"] = [rng.choice([i for i in Instrument if i is not Instrument.none]).value]
         convictions = [{"category": rng.choice(list(OffenceCategory)).value, "years_ago": rng.choice([1, 3, 6, 16, 25])}
                        for _ in range(rng.choice([0, 0, 1, 2]))]
         subject = {

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..errors import RequestError, did_you_mean, parse_request
 from ..vocabulary import Entity
@@ -81,14 +80,17 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_yaml(path: Path, option: str, error: type[Exception]) -> Any:
-    """The YAML document at ``path``; an unreadable file or a syntax error raises
-    ``error`` naming the command-line ``option`` and the file."""
+    """The YAML document at ``path`` (a regular file within the size and depth limits of
+    :func:`cooprules.corpus.loader.read_yaml_file`); an unreadable file, a FIFO or
+    device, a file too large or too deep, or a syntax error raises ``error`` naming the
+    command-line ``option`` and the file."""
+    from ..corpus.loader import read_yaml_file
+    from ..errors import CorpusError
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{option}: cannot read {path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise error(f"{option}: {path}: YAML syntax error: {exc}") from None
+        return read_yaml_file(path)
+    except CorpusError as exc:
+        raise error(f"{option}: {exc}") from None
 
 
 def load_scenarios(path: str | Path | None = None) -> list[Scenario]:

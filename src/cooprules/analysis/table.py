@@ -1,11 +1,15 @@
 """``cooprules evaluate-table``: a large file of requests (Parquet or CSV, one request
-per row in flat columns) in, the same rows with ``outcome``, ``citations`` and
-``error`` out.
+per row in flat columns, optionally an ``id`` or ``ref`` column to join on) in, the
+same rows (id kept) with :data:`RESULT_COLUMNS` out: ``outcome``, ``citations``,
+``presumed``, ``unless``, ``depends_on``, ``duties`` and ``error``.
 
 The file is read in batches (memory stays bounded); in each batch Polars finds the
-distinct rows, each distinct row not seen before is evaluated once by the engine
-(``Engine.evaluate_many``, or a Dask cluster), and the answers are joined back onto
-every row in order. Column meanings are in docs/analysis.md (:data:`COLUMNS`).
+distinct rows of facts (``unique``, nulls equal; the id is not a fact), each distinct
+row not seen before is evaluated once by the engine (``Engine.evaluate_many``, or a
+Dask cluster), and the answers are joined back onto every row in order. In Parquet the
+new columns are Arrow lists of structs (:data:`NESTED_TYPES`); CSV has no nested
+types, so there they are JSON text. Column meanings are in docs/analysis.md
+(:data:`COLUMNS`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from typing import Any, Callable, Iterator
 
 import polars as pl
 
-from ..engine.explain import unless_text
 from ..errors import RequestError, did_you_mean
 
 #: The flat columns of a request table. Required ones first.
@@ -30,8 +33,21 @@ OPTIONAL = ["responder.agreement_287g", "info_type", "attachments",
             "context.location", "context.purpose", "context.info_publicly_available",
             "context.exigent_circumstances", "context.hours_held_past_release", "context.date"]
 COLUMNS = REQUIRED + OPTIONAL
+#: A row's join key (at most one of them): kept on the output as given, never a fact and
+#: never a person's identifier (same rule as ``evaluate``'s ids: :mod:`cooprules.batchids`).
+ID_COLUMNS = ["id", "ref"]
 #: Columns added to the output.
-RESULT_COLUMNS = ["outcome", "citations", "unless", "error"]
+RESULT_COLUMNS = ["outcome", "citations", "presumed", "unless", "depends_on", "duties", "error"]
+#: The Polars types of the nested result columns (Arrow list<struct<...>> in Parquet).
+NESTED_TYPES = {
+    "presumed": pl.List(pl.Struct({"fact": pl.String, "value": pl.String})),
+    "unless": pl.List(pl.Struct({"fact": pl.String, "values": pl.List(pl.String), "text": pl.String,
+                                 "outcome": pl.String, "citations": pl.List(pl.String)})),
+    "depends_on": pl.List(pl.Struct({"fact": pl.String, "values": pl.List(pl.Struct(
+        {"value": pl.String, "outcomes": pl.List(pl.String)}))})),
+    "duties": pl.List(pl.Struct({"text": pl.String, "cite": pl.String, "provision_id": pl.String,
+                                 "trigger": pl.String})),
+}
 
 _BOOLS = {"subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
           "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
@@ -155,13 +171,20 @@ def _pending(text: str) -> Any:
 
 
 def check_columns(columns: list[str]) -> None:
-    """Raise :class:`TableError` for unknown columns (with "did you mean") or missing
-    required ones."""
-    unknown = [c for c in columns if c not in COLUMNS]
+    """Raise :class:`TableError` for a column named twice, unknown columns (with "did
+    you mean"), missing required ones, or both id columns (:data:`ID_COLUMNS`)."""
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise TableError("IN: column(s) " + ", ".join(f"'{c}' ({columns.count(c)} times)" for c in twice)
+                         + " named more than once; name each column once")
+    known = COLUMNS + ID_COLUMNS
+    unknown = [c for c in columns if c not in known]
     if unknown:
-        hints = [f"'{c}'" + (f" (did you mean '{did_you_mean(c, COLUMNS)}'?)" if did_you_mean(c, COLUMNS) else "")
+        hints = [f"'{c}'" + (f" (did you mean '{did_you_mean(c, known)}'?)" if did_you_mean(c, known) else "")
                  for c in unknown]
-        raise TableError(f"unknown column(s) {', '.join(hints)}; allowed: {', '.join(COLUMNS)}")
+        raise TableError(f"unknown column(s) {', '.join(hints)}; allowed: {', '.join(known)}")
+    if all(c in columns for c in ID_COLUMNS):
+        raise TableError("IN: columns 'id' and 'ref' both given; a row's join key is one column, id or ref")
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
         raise TableError(f"missing required column(s) {', '.join(missing)}; required: {', '.join(REQUIRED)}")
@@ -181,29 +204,74 @@ def read_batches(path: str, batch_rows: int = 1_000_000) -> Iterator["pa.Table"]
         if path.endswith(".parquet"):
             import pyarrow.parquet as pq
 
-            names = pq.ParquetFile(path).schema_arrow.names
+            schema = pq.ParquetFile(path).schema_arrow
+            names = schema.names
             check_columns(names)
+            _check_types(schema)
             pf = pq.ParquetFile(path, read_dictionary=names)  # text columns stay dictionary-encoded
-            pending, count = [], 0
+            pending, count, sent = [], 0, False
             for batch in pf.iter_batches(batch_size=batch_rows):  # at most one row group each
                 pending.append(batch)
                 count += batch.num_rows
                 if count >= batch_rows:
-                    yield pa.Table.from_batches(pending)
-                    pending, count = [], 0
-            if pending:
-                yield pa.Table.from_batches(pending)
+                    yield _no_null_type(pa.Table.from_batches(pending))
+                    pending, count, sent = [], 0, True
+            if pending or not sent:  # no rows at all: one empty table, so the output has the schema
+                yield _no_null_type(pa.Table.from_batches(pending, schema=None if pending else pf.schema_arrow))
         elif path.endswith(".csv"):
+            check_columns(_csv_header(path))
             lf = pl.scan_csv(path, infer_schema=False)
-            check_columns(lf.collect_schema().names())
+            sent = False
             for df in lf.collect_batches(chunk_size=batch_rows):
-                yield df.to_arrow()
+                if df.height or not sent:
+                    yield df.to_arrow()
+                    sent = True
+            if not sent:
+                yield pl.DataFrame(schema={c: pl.String for c in lf.collect_schema().names()}).to_arrow()
         else:
             raise TableError(f"IN: '{path}' must end in .parquet or .csv")
     except TableError:
         raise
     except Exception as exc:  # pyarrow / polars read errors
         raise TableError(f"IN: cannot read '{path}': {exc}") from None
+
+
+def _csv_header(path: str) -> list[str]:
+    """The column names of a CSV file's first line, as written (Polars renames a
+    repeated name ``NAME_duplicated_0``, which would hide the mistake)."""
+    import csv
+    import io
+
+    with open(path, "rb") as fh:
+        first = fh.readline(1 << 20)
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(f"IN: '{path}': the header line is not UTF-8") from None
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _check_types(schema) -> None:
+    """Raise :class:`TableError` for a Parquet column whose type cannot hold a fact
+    (lists, structs, maps, binary)."""
+    import pyarrow as pa
+
+    for field in schema:
+        t = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+            raise TableError(f"IN: column '{field.name}' is of type {t}; a column holds text, numbers, "
+                             "booleans or dates (docs/analysis.md)")
+
+
+def _no_null_type(table):
+    """``table`` with every column of Arrow's null type (Polars writes an all-null
+    column so) read as text: all its cells are blank, i.e. facts not given."""
+    import pyarrow as pa
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(i, field.name, pa.nulls(table.num_rows, pa.string()))
+    return table
 
 
 class _Writer:
@@ -265,27 +333,31 @@ class _Writer:
 def evaluate_table(engine, src: str, out: str | None, as_of: dt.date | None = None, batch_rows: int = 1_000_000,
                    evaluate: Callable[[list[dict[str, Any]]], list[tuple[str, str]]] | None = None,
                    progress: Callable[[int], None] | None = None) -> TableStats:
-    """Evaluate every row of ``src`` and write it with ``outcome``, ``citations``
-    (;-joined provision ids), ``unless`` (what would change the answer, in plain words;
-    null when nothing presumed would) and ``error`` (null unless the row was invalid) to ``out``
-    (``.parquet`` or ``.csv``; ``None`` to discard, for benchmarks).
+    """Evaluate every row of ``src`` and write it, its ``id``/``ref`` column kept, with
+    ``outcome``, ``citations`` (;-joined provision ids), ``presumed``, ``unless``,
+    ``depends_on``, ``duties`` (lists of structs, :data:`NESTED_TYPES`; JSON text in a
+    CSV) and ``error`` (null unless the row was invalid) to ``out`` (``.parquet`` or
+    ``.csv``; ``None`` to discard, for benchmarks).
 
     ``as_of`` applies one date's law to every row (default: each row's
     ``context.date``, else today). ``evaluate(requests)`` replaces the local engine
     (e.g. a Dask cluster); it returns ``(outcome, citations)`` per request, with
     ``("invalid", message)`` for a request the engine rejects. ``progress(rows)`` is
     called after each batch. Returns :class:`TableStats`. Raises :class:`TableError`
-    for an unreadable input or bad columns; the output is written to a temporary file
-    and moved into place only when complete.
+    for an unreadable input or bad columns (a column named twice, unknown, missing or
+    of a nested type); an all-null column (Arrow's null type) is read as blank. The
+    output is written to a temporary file and moved into place only when complete; an
+    input without rows gives an output without rows, with every column.
     """
     started = time.perf_counter()
     stats = TableStats()
-    cache: dict[tuple, tuple[str | None, str | None, str | None, str | None]] = {}
+    cache: dict[tuple, tuple] = {}
     writer = _Writer(out) if out else None
     ok = False
     try:
         for df in _prefetch(read_batches(src, batch_rows)):
-            joined = _evaluate_batch(engine, df, cache, stats, as_of, evaluate)
+            joined = _evaluate_batch(engine, df, cache, stats, as_of, evaluate,
+                                     nested=not (out or "").endswith(".csv"))
             stats.rows += df.num_rows
             stats.invalid += joined.num_rows - joined.column("error").null_count
             if writer:
@@ -314,96 +386,94 @@ def _prefetch(batches: Iterator[Any]) -> Iterator[Any]:
             yield batch
 
 
-def _dictionary_columns(table):
-    """Every column as one dictionary-encoded chunk, dictionaries unified."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _evaluate_batch(engine, table, cache: dict, stats: TableStats, as_of, evaluate, nested: bool = True):
+    """One batch (an Arrow table): the distinct rows of facts (Polars ``unique``, nulls
+    equal, the id column left out), each distinct row not in ``cache`` evaluated once,
+    answers joined back onto every row in order. Returns an Arrow table: the input's
+    columns, then :data:`RESULT_COLUMNS` (nested ones as lists of structs, or JSON text
+    when ``nested`` is false, for CSV). A row whose id is not acceptable gets its
+    ``error`` and no answer."""
+    from ..batchids import ID_PATTERN, MAX_ID_LENGTH, MAX_ID_NUMBER
 
-    cols = []
-    for col in table.columns:
-        if not pa.types.is_dictionary(col.type):
-            col = pc.dictionary_encode(col)
-        cols.append(col)
-    return pa.table(cols, names=table.column_names).unify_dictionaries().combine_chunks()
-
-
-def _packed_keys(table) -> list:
-    """Exact row keys: each column's dictionary code plus one (null as 0), packed in
-    mixed radix into as few unsigned 64-bit words as fit (numpy arrays)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    words, acc, room = [], None, 1
-    for col in table.columns:
-        arr = col.chunk(0) if col.num_chunks else col
-        radix = len(arr.dictionary) + 1
-        code = pc.fill_null(pc.add(arr.indices.cast("int64"), 1), 0).to_numpy().astype(np.uint64)
-        if acc is not None and room * radix >= 2 ** 63:
-            words.append(acc)
-            acc, room = None, 1
-        acc = code if acc is None else acc * np.uint64(radix) + code
-        room *= radix
-    if acc is not None:
-        words.append(acc)
-    return words
-
-
-def _result_array(values: list, per_row):
-    """A dictionary array of ``values[i]`` for each ``i`` in ``per_row`` (nulls kept)."""
-    import numpy as np
-    import pyarrow as pa
-
-    words = list(dict.fromkeys(v for v in values if v is not None))
-    index = {w: i for i, w in enumerate(words)}
-    codes = np.array([index.get(v, -1) for v in values], dtype=np.int32)[per_row]
-    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(words, pa.string()))
-
-
-def _evaluate_batch(engine, table, cache: dict, stats: TableStats, as_of, evaluate):
-    """One batch (an Arrow table): the distinct rows by exact keys packed from the
-    columns' dictionary codes (Polars finds them), each distinct row not in ``cache``
-    evaluated once, answers joined back onto every row in order."""
-    table = _dictionary_columns(table)
-    cols = table.column_names
-    words = _packed_keys(table)
-    keyed = pl.DataFrame({f"_k{i}": w for i, w in enumerate(words)})
-    names = keyed.columns
-    firsts = keyed.with_row_index("_i").unique(names, keep="first", maintain_order=True).with_row_index("_d")
-    per_row = keyed.join(firsts.select(*names, "_d"), on=names, how="left", maintain_order="left")["_d"].to_numpy()
-    uniq = table.take(firsts["_i"].to_arrow())
-    rows = list(zip(*(uniq.column(c).combine_chunks().dictionary_decode().to_pylist() for c in cols)))
-    todo = [r for r in dict.fromkeys(rows) if r not in cache]
-    _answer(engine, cols, todo, cache, as_of, evaluate)
+    df = pl.from_arrow(table)
+    assert isinstance(df, pl.DataFrame)
+    df = df.with_columns(pl.col(pl.Categorical).cast(pl.String))
+    id_col = next((c for c in ID_COLUMNS if c in df.columns), None)
+    facts = [c for c in df.columns if c != id_col]
+    distinct = df.select(facts).unique(maintain_order=True, keep="first")
+    rows = distinct.rows()
+    todo = [r for r in rows if r not in cache]
+    _answer(engine, facts, todo, cache, as_of, evaluate)
     stats.distinct += len(todo)
     answers = [cache[r] for r in rows]
+    columns: dict[str, pl.Series] = {}
     for i, name in enumerate(RESULT_COLUMNS):
-        table = table.append_column(name, _result_array([a[i] for a in answers], per_row))
-    return table
+        values = [a[i] for a in answers]
+        if name in NESTED_TYPES:
+            columns[name] = (pl.Series(name, values, dtype=NESTED_TYPES[name]) if nested else
+                             pl.Series(name, [None if v is None else _json(v) for v in values], dtype=pl.String))
+        else:
+            columns[name] = pl.Series(name, values, dtype=pl.String)
+    found = distinct.with_columns(**columns)
+    out = df.join(found, on=facts, how="left", nulls_equal=True, maintain_order="left")
+    if id_col is not None:
+        ident = pl.col(id_col)
+        if out.schema[id_col].is_integer():
+            ok = ident.is_null() | ident.is_between(0, MAX_ID_NUMBER)
+            why = f"{id_col}: a number id is a whole number from 0 to {MAX_ID_NUMBER}"
+        else:
+            text = ident.cast(pl.String)
+            ok = ident.is_null() | text.str.contains("^" + ID_PATTERN.pattern + "$")
+            why = (f"{id_col}: an id is letters, digits and . _ : - (starting with a letter or digit, at most "
+                   f"{MAX_ID_LENGTH}); never a person's name or identifier")
+        out = out.with_columns(
+            *[pl.when(ok).then(pl.col(c)).otherwise(None).alias(c) for c in RESULT_COLUMNS if c != "error"],
+            pl.when(ok).then(pl.col("error")).otherwise(pl.lit(why)).alias("error"))
+    return out.to_arrow()
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def result_values(d) -> tuple:
+    """The :data:`RESULT_COLUMNS` values for one Decision (nested ones as lists of
+    plain dicts), in that order."""
+    return (d.outcome.value, ";".join(c.id for c in d.citations),
+            [p.model_dump(mode="json") for p in d.presumed],
+            [u.model_dump(mode="json") for u in d.unless],
+            [m.model_dump(mode="json") for m in d.depends_on],
+            [x.model_dump(mode="json") for x in d.duties],
+            None)
 
 
 def _answer(engine, cols: list[str], todo: list[tuple], cache: dict, as_of, evaluate) -> None:
-    """Evaluate the distinct rows in ``todo`` and store ``(outcome, citations, unless, error)``
-    (``unless``: the answer's unless lines in plain words, :func:`cooprules.engine.explain.unless_text`)."""
+    """Evaluate the distinct rows in ``todo`` and store their :data:`RESULT_COLUMNS`
+    values. ``evaluate`` (a cluster) returns per request either all of them
+    (:func:`result_values`) or ``(outcome, citations)``, whose rows then get no
+    presumed, unless, depends_on or duties (null)."""
     requests, keys = [], []
     for row in todo:
         try:
             requests.append(row_to_request(dict(zip(cols, row))))
             keys.append(row)
         except RequestError as exc:
-            cache[row] = (None, None, None, str(exc))
+            cache[row] = (None,) * 6 + (str(exc),)
     if not requests:
         return
     if evaluate is not None:
         answers = evaluate(requests)
-        for row, (outcome, cites) in zip(keys, answers):
-            cache[row] = (None, None, None, cites) if outcome == "invalid" else (outcome, cites, None, None)
+        for row, found in zip(keys, answers):
+            if len(found) == len(RESULT_COLUMNS):
+                cache[row] = tuple(found)
+                continue
+            outcome, cites = found
+            cache[row] = ((None,) * 6 + (cites,)) if outcome == "invalid" else (outcome, cites) + (None,) * 5
         return
     for row, d in zip(keys, engine.evaluate_many(requests, as_of=as_of)):
-        if isinstance(d, RequestError):
-            cache[row] = (None, None, None, str(d))
-        else:
-            cache[row] = (d.outcome.value, ";".join(c.id for c in d.citations),
-                          " ".join(unless_text(u) for u in d.unless) or None, None)
+        cache[row] = ((None,) * 6 + (str(d),)) if isinstance(d, RequestError) else result_values(d)
 
 
 def flatten(request: dict[str, Any]) -> dict[str, Any]:

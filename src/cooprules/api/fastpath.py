@@ -1,7 +1,7 @@
 """A lean ASGI path for ``POST /v1/decisions``, the endpoint front ends call most.
 
 It does what the FastAPI route in :mod:`.routes` does (same body limit, same errors,
-same JSON), without building Starlette request and response objects: about half the
+same JSON, the engine's work in a worker thread), without building Starlette request and response objects: about half the
 per-request overhead at the rates a busy deployment sees (benchmarks/bench_http.py).
 Every other path goes on to the FastAPI app.
 """
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+import logging
 from urllib.parse import parse_qs
 
-from ..errors import MAX_REQUEST_BYTES, RequestError
-from . import validate
+from ..errors import MAX_REQUEST_BYTES, CorpusError, RequestError
+from . import validate, work
 from .body import TooLarge
 from .language import answer_lang
 from .routes import _as_of, decision_json, requests_log
@@ -53,9 +54,12 @@ class FastDecisions:
             presume = _presume(query["presume"][-1]) if "presume" in query else None
             if state.log_requests:
                 requests_log.info("POST %s %s", PATH, raw.decode("utf-8", "replace")[:20_000])
-            decision = validate.evaluate(state.engine, raw, day, presume)
+            decision = await work.run("single", validate.evaluate, state.engine, raw, day, presume)
         except RequestError as exc:
             return 422, json.dumps(exc.as_dict()).encode(), "en"
+        except CorpusError as exc:  # a rule's condition failed: named, never a traceback
+            logging.getLogger("cooprules.api").error("corpus condition failed: %s", exc)
+            return 500, json.dumps(exc.as_dict()).encode(), "en"
         return 200, decision_json(decision, lang), lang
 
 

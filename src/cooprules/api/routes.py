@@ -14,12 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..errors import MAX_REQUEST_BYTES, FieldError, RequestError
+from ..errors import MAX_REQUEST_BYTES, CorpusError, FieldError, RequestError, iso_day
+from ..engine.memo import SizedLRU
 from ..vocabulary import Decision
 from .body import TooLarge, read_bounded
 from .errors import error_body, error_response, request_error_response
 from .language import answer_lang, in_language, provision_in_language
-from . import validate
+from . import validate, work
 from .schemas import BatchResult, ErrorBody, Health, JurisdictionPage, ProvisionOut
 
 #: Most requests in one batch.
@@ -28,8 +29,9 @@ MAX_BATCH = 100
 MAX_BATCH_BYTES = MAX_BATCH * MAX_REQUEST_BYTES
 #: Most jurisdictions one search returns.
 MAX_SEARCH = 50
-#: Serialised decisions kept (the engine caches decisions; their JSON is cached here).
-JSON_CACHE_LIMIT = 50_000
+#: Memory for serialised decisions (bytes; the engine caches decisions, their JSON is
+#: cached here, least recently used dropped first).
+JSON_CACHE_BYTES = 32 * 2 ** 20
 
 requests_log = logging.getLogger("cooprules.requests")
 router = APIRouter(prefix="/v1", tags=["v1"])
@@ -42,7 +44,7 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-_json_cache: dict[tuple[int, str], tuple[Decision, bytes]] = {}
+_json_cache = SizedLRU(JSON_CACHE_BYTES, lambda key, hit: 2 * len(hit[1]) + 200)
 
 
 def decision_json(decision: Decision, lang: str = "en") -> bytes:
@@ -53,9 +55,7 @@ def decision_json(decision: Decision, lang: str = "en") -> bytes:
     if hit is not None and hit[0] is decision:
         return hit[1]
     data = in_language(decision, lang).model_dump_json().encode()
-    if len(_json_cache) >= JSON_CACHE_LIMIT:
-        _json_cache.clear()
-    _json_cache[key] = (decision, data)
+    _json_cache.put(key, (decision, data))
     return data
 
 
@@ -63,9 +63,9 @@ def _as_of(text: str | None) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise RequestError([FieldError("as_of", f"{text!r} is not a date; write it as YYYY-MM-DD", text)]) from None
+        return iso_day(text)
+    except ValueError as exc:
+        raise RequestError([FieldError("as_of", str(exc), text)]) from None
 
 
 def _log(request: Request, payload: Any) -> None:
@@ -94,7 +94,7 @@ async def decide(request: Request, as_of: str | None = Query(None, description="
         day = _as_of(as_of)
         language = answer_lang(lang, request.headers.get("accept-language"))
         _log(request, body.decode("utf-8", "replace"))
-        decision = validate.evaluate(_engine(request), body, day, presume)
+        decision = await work.run("single", validate.evaluate, _engine(request), body, day, presume)
     except TooLarge as exc:
         return error_response(413, "request", str(exc))
     except RequestError as exc:
@@ -135,16 +135,19 @@ async def decide_many(request: Request, lang: str | None = Query(None, descripti
     items = data["requests"]
     if len(items) > MAX_BATCH:
         return error_response(413, "requests", f"{len(items)} requests; the limit is {MAX_BATCH} per batch")
+    given = data.get("as_of")
+    if given is not None and not isinstance(given, str):
+        return error_response(422, "as_of", "a date is text written YYYY-MM-DD",
+                              given=given if isinstance(given, (int, float, bool)) else None)
     try:
-        day = _as_of(data.get("as_of") if isinstance(data.get("as_of"), str) or data.get("as_of") is None
-                     else str(data.get("as_of")))
+        day = _as_of(given)
     except RequestError as exc:
         return request_error_response(exc)
     _log(request, data)
-    results = validate.evaluate_many(_engine(request), items, day)
+    results = await work.run("batch", validate.evaluate_many, _engine(request), items, day)
     parts = []
     for i, item in enumerate(results):
-        if isinstance(item, RequestError):
+        if isinstance(item, (RequestError, CorpusError)):
             parts.append(json.dumps({"index": i, "error": item.as_dict()}).encode())
         else:
             parts.append(b'{"index":%d,"decision":%s}' % (i, decision_json(item, language)))

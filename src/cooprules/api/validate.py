@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import FieldError, RequestError
+from ..errors import CorpusError, FieldError, RequestError
 from ..vocabulary import Request
 
 log = logging.getLogger("cooprules.api")
@@ -49,7 +49,7 @@ def evaluate(engine, raw: Any, day, presume: bool | None = None) -> Any:
     reported as 500)."""
     try:
         return engine.evaluate(raw, day, presume)
-    except RequestError:
+    except (RequestError, CorpusError):
         raise
     except Exception as exc:
         problem = plain_errors(raw)
@@ -70,6 +70,6 @@ def evaluate_many(engine, items: list[Any], day) -> list[Any]:
     for item in items:
         try:
             out.append(evaluate(engine, item, day))
-        except RequestError as err:
+        except (RequestError, CorpusError) as err:  # a failing rule is reported on its item
             out.append(err)
     return out

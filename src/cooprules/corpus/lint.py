@@ -11,7 +11,9 @@ or false on sample requests; no two provisions of one layer give ``required`` an
 (DESIGN.md, provisions table): a ``confirmed`` or ``secondary`` provision has
 ``checked: {url, on, what}``, a ``confirmed`` one was checked against the ``text``
 (not a summary or report), no check is dated in the future, and (shipped corpus) no
-provision generated from ICE's 287(g) list claims more than its model's confidence.
+provision generated from ICE's 287(g) list claims more than its model's confidence;
+every state and District folder records the 2024, 2025 and 2026 sessions as checked
+(``sessions_checked``), each session once, no check dated in the future.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-import cel
+from .celbinding import cel
 
 from ..errors import did_you_mean
 from ..vocabulary import (
@@ -133,6 +135,7 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
     findings += check_binds(by_id.values())  # a hand-picked part of a named class says why
     findings += check_provenance(provisions)
     findings += _check_none_found(folders, folder_paths, registry)
+    findings += check_sessions_checked(folders, folder_paths, national=national)
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
         findings += _check_generated_provenance()
@@ -194,6 +197,38 @@ def _check_none_found(folders, folder_paths: dict[str, str], registry) -> list[F
             if nf.ocd_id in seen:
                 out.append(Finding(rel, f"{nf.ocd_id} is listed twice (also in {seen[nf.ocd_id]})", None, where))
             seen.setdefault(nf.ocd_id, rel)
+    return out
+
+
+#: The legislative sessions every state folder must record as checked (issue 11 item 3).
+REQUIRED_SESSIONS = (2024, 2025, 2026)
+
+
+def check_sessions_checked(folders, folder_paths: dict[str, str], national: bool = True,
+                           today: dt.date | None = None) -> list[Finding]:
+    """``sessions_checked`` findings, naming the folder's ``_jurisdiction.yaml`` and the
+    entry: a session listed twice, a check dated in the future, and (``national``) a
+    state or District folder that does not list every session in
+    :data:`REQUIRED_SESSIONS`. ``folders``: OCD-ID -> JurisdictionFolder;
+    ``folder_paths``: OCD-ID -> folder path relative to the rules root. Returns a list
+    (empty when clean); never raises."""
+    today = today or dt.date.today()
+    out = []
+    for ocd_id, folder in sorted(folders.items()):
+        rel = f"{folder_paths.get(ocd_id, ocd_id)}/_jurisdiction.yaml"
+        seen: set[int] = set()
+        for i, sc in enumerate(folder.sessions_checked):
+            if sc.session in seen:
+                out.append(Finding(rel, f"session {sc.session} is listed twice", None, f"sessions_checked[{i}].session"))
+            seen.add(sc.session)
+            if sc.on > today:
+                out.append(Finding(rel, f"checked on {sc.on}, in the future", None, f"sessions_checked[{i}].on"))
+        if national and STATES_AND_DC.match(ocd_id):
+            missing = [str(y) for y in REQUIRED_SESSIONS if y not in seen]
+            if missing:
+                out.append(Finding(rel, "sessions not recorded as checked: " + ", ".join(missing) + " (each state folder "
+                                        "lists sessions_checked: [{session, on, searched, found}] for "
+                                        + ", ".join(map(str, REQUIRED_SESSIONS)) + ")", None, "sessions_checked"))
     return out
 
 

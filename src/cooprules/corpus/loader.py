@@ -150,11 +150,107 @@ def default_rules_path() -> Path:
     return here.parents[1] / "_rules"
 
 
-def _read_yaml(path: Path, rel: str) -> Any:
+#: Largest rule, draft or scenario file read (bytes); the largest shipped rule file is
+#: under 100 KB.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+#: Deepest nesting of YAML mappings and lists (the corpus: under 10).
+MAX_YAML_DEPTH = 64
+
+
+def read_limited(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file (a symlink to one is followed) of
+    at most ``limit`` bytes. A FIFO, device, socket or directory is refused without
+    waiting on it (opened non-blocking, checked with ``fstat`` on the open file, so it
+    cannot be swapped in between); at most ``limit + 1`` bytes are ever read.
+    Raises :class:`CorpusError` naming ``rel``."""
+    import stat
+
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise CorpusError(rel, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CorpusError(rel, "not a regular file (a FIFO, device, socket or folder); rule files are plain files")
+        if info.st_size > limit:
+            raise CorpusError(rel, f"file is {info.st_size:,} bytes; the limit is {limit:,}")
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = -1
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise CorpusError(rel, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        raise CorpusError(rel, f"file is more than {limit:,} bytes; the limit is {limit:,}")
+    return data
+
+
+def load_yaml(data: bytes | str, rel: str, max_depth: int = MAX_YAML_DEPTH) -> Any:
+    """One YAML document (safe types only), nested at most ``max_depth`` deep. The
+    document is composed into nodes, its depth measured without recursion, and only
+    then constructed into Python values; a document deeper than Python's recursion
+    limit fails in the composer and is reported as too deep. Raises
+    :class:`CorpusError` naming ``rel`` for text that is not UTF-8, a syntax error or
+    nesting past the limit."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(rel, f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}") from None
+    loader = _Loader(data)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_depth(node, rel, max_depth)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise CorpusError(rel, f"YAML syntax error: {exc}") from None
+    except RecursionError:
+        raise CorpusError(rel, f"YAML nested more than {max_depth} deep") from None
+    finally:
+        loader.dispose()
+
+
+def _check_depth(root: Any, rel: str, max_depth: int) -> None:
+    """Raise CorpusError when a collection node lies more than ``max_depth`` deep
+    (an explicit stack; a node reached twice through aliases is measured once)."""
+    stack = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or not isinstance(node, yaml.CollectionNode):
+            continue
+        seen.add(id(node))
+        if depth > max_depth:
+            raise CorpusError(rel, f"YAML nested more than {max_depth} deep (line {node.start_mark.line + 1})")
+        for item in node.value:
+            if isinstance(item, tuple):
+                stack.extend((part, depth + 1) for part in item)
+            else:
+                stack.append((item, depth + 1))
+
+
+def read_yaml_file(path: Path, rel: str | None = None) -> Any:
+    """:func:`read_limited` then :func:`load_yaml`: the one way rule files, drafts and
+    scenario files are read. Raises :class:`CorpusError` naming ``rel`` (default: the
+    path)."""
+    rel = rel if rel is not None else str(path)
+    return load_yaml(read_limited(path, rel), rel)
+
+
+def _read_yaml(path: Path, rel: str) -> Any:
+    """The YAML document of a rule file (:func:`read_yaml_file`)."""
+    return read_yaml_file(path, rel)
+
+
+def _read_yaml_bytes(path: Path, rel: str) -> tuple[Any, bytes]:
+    """The YAML document of a rule file and its bytes (for the corpus hash)."""
+    data = read_limited(path, rel)
+    return load_yaml(data, rel), data
 
 
 def _pydantic_message(exc: ValidationError) -> list[tuple[str, str]]:
@@ -201,8 +297,12 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
         if not jpath.exists():
             errors.append(CorpusError(rel_j, "missing: every folder of rules/ names its lawmaker (ocd_id, name, id_prefix)"))
             continue
-        raw = _read_yaml(jpath, rel_j)
-        digest.update(rel_j.encode() + jpath.read_bytes())
+        try:
+            raw, data = _read_yaml_bytes(jpath, rel_j)
+        except CorpusError as exc:
+            errors.append(exc)
+            continue
+        digest.update(rel_j.encode() + data)
         try:
             folder = JurisdictionFolder.model_validate(raw)
         except ValidationError as exc:
@@ -219,12 +319,12 @@ def read_tree(root: Path) -> tuple[list[CompiledProvision], dict[str, Jurisdicti
                 continue
             path = here / name
             rel = f"{rel_dir}/{name}"
-            digest.update(rel.encode() + path.read_bytes())
             try:
-                data = _read_yaml(path, rel)
+                data, raw_bytes = _read_yaml_bytes(path, rel)
             except CorpusError as exc:
                 errors.append(exc)
                 continue
+            digest.update(rel.encode() + raw_bytes)
             provisions.extend(_read_document(data, rel, folder, documents, errors, compiled_cache))
     return provisions, folders, folder_paths, documents, digest.hexdigest()[:16], errors
 

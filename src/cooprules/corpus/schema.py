@@ -107,6 +107,29 @@ class NoneFound(_Strict):
         return _yaml_on_key(data)
 
 
+class SessionChecked(_Strict):
+    """One legislative session of a state (or the District's Council period) checked
+    for enacted law on cooperation with immigration enforcement (issue 11 item 3).
+
+    ``session``: the calendar year of the session (regular and special sessions of
+    that year together); ``on``: the day of the check (YYYY-MM-DD); ``searched``: what
+    was searched (sources, queries), in a sentence or a few; ``found``: what was found
+    enacted in that session and where it is encoded (provision ids or files), or that
+    nothing was found; ``urls``: the best pages read, if any.
+    """
+
+    session: int = Field(ge=1990, le=2100)
+    on: dt.date
+    searched: str = Field(min_length=10, max_length=3000)
+    found: str = Field(min_length=4, max_length=3000)
+    urls: list[HttpUrl] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        return _yaml_on_key(data)
+
+
 class JurisdictionFolder(_Strict):
     """``_jurisdiction.yaml``: the lawmaker a folder of ``rules/`` holds.
 
@@ -114,12 +137,16 @@ class JurisdictionFolder(_Strict):
     school districts) that were checked and found to have no law of their own; an
     answer then says "no local law found (checked DATE)" for that layer instead of
     the "not encoded" caution. A government with a folder of its own is not listed.
+    ``sessions_checked`` (state and District folders) lists each legislative session
+    searched for enacted law, with the day and what was searched; lint requires 2024,
+    2025 and 2026 in every state folder.
     """
 
     ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$")
     name: str
     id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     none_found: list[NoneFound] = []
+    sessions_checked: list[SessionChecked] = []
 
 
 class DocumentDefaults(_Strict):

@@ -4,9 +4,16 @@ Per request, the engine (1) finds the plan for the responder's chain, entity, ac
 and the period of the date (cached: the provisions in force only change on the
 corpus's boundary dates), (2) evaluates each condition once against one CEL context,
 (3) resolves, or partially evaluates when facts are missing. Decisions are cached by
-the facts that the plan's conditions read (the *relevant* facts) and ``presume``: two
+the facts that the plan's conditions read (the *relevant* facts, taken from each
+condition's syntax tree at load: :mod:`cooprules.corpus.celtree`) and ``presume``: two
 requests that agree on them get the same answer, so the cache is exact, and
-``cache=False`` gives the same decisions (the tests check this).
+``cache=False`` (no cache at all: no plan, boundary, decision or resolution is kept)
+gives the same decisions (the property tests check this on separately loaded corpora).
+Every cache is least-recently-used and bounded in bytes (:mod:`.memo`; ``cache_mb``,
+default 256 MB). A decision is frozen before it is handed out (:mod:`.frozen`): its
+lists and dicts refuse in-place change, so a caller cannot change a later answer. A
+condition that fails at run time raises :class:`~cooprules.errors.CorpusError` naming
+the provision and its file.
 
 Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
 
@@ -23,7 +30,7 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -58,21 +65,24 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-import cel
+from ..corpus.celbinding import cel
 
 from ..corpus.conditions import ConditionError
+from ..corpus.loader import CompiledProvision
 from ..corpus.loader import Corpus, load_corpus
 from ..errors import FieldError, RequestError, parse_request
 from ..vocabulary import (
     Action, Alternative, Decision, FactValue, Instrument, MissingFact, Outcome, PresumedFact, Request, Role, Unless,
 )
 from .explain import presumed_value_text, summarize, unless_values_text
+from .frozen import freeze
+from .memo import SHARES, SizedLRU, cache_mb, decision_bytes, plan_bytes, resolved_bytes
 from .layers import Plan, build_plan, chain_provisions
-from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, explore, fill, value_ranges
+from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, condition_failed, explore, fill, value_ranges
 from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
-#: Largest number of decisions kept in the cache before it is cleared.
-CACHE_LIMIT = 200_000
+#: Most aliases remembered (each an OCD-ID string a user sent, at most 300 characters).
+ALIASES_LIMIT = 100_000
 
 
 def activation(req: Request, jurisdiction: str) -> dict[str, Any]:
@@ -137,6 +147,10 @@ CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notif
                    Action.custody_transfer: "a custody transfer"}
 
 
+def _budget(given: float | None) -> float:
+    return cache_mb(given)
+
+
 def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
     """A CEL context holding only the top-level names the conditions read (converting
     the others to CEL values would be wasted work)."""
@@ -150,13 +164,17 @@ def _context(act: dict[str, Any], roots: frozenset[str]) -> "cel.Context":
 class Engine:
     """Evaluates requests against a loaded corpus and the jurisdiction registry.
 
-    ``Engine(corpus=None, registry=None, cache=True, agreements=None)``: ``corpus``
-    defaults to :func:`cooprules.load_corpus`, ``registry`` to the shipped registry of
-    OCD-IDs, ``agreements`` to ICE's 287(g) list (:mod:`cooprules.agreements`), used to
-    fill ``responder.agreement_287g`` when a request does not give it (VOCABULARY.md).
+    ``Engine(corpus=None, registry=None, cache=True, agreements=None, cache_mb=None)``:
+    ``corpus`` defaults to :func:`cooprules.load_corpus`, ``registry`` to the shipped
+    registry of OCD-IDs, ``agreements`` to ICE's 287(g) list (:mod:`cooprules.agreements`),
+    used to fill ``responder.agreement_287g`` when a request does not give it
+    (VOCABULARY.md). ``cache=False``: nothing is remembered between requests.
+    ``cache_mb``: memory for all caches together, in MB (default ``COOPRULES_CACHE_MB``,
+    else 256; :mod:`.memo`); ValueError for a value that is not a number >= 0.
     """
 
-    def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True, agreements=None):
+    def __init__(self, corpus: Corpus | None = None, registry=None, cache: bool = True, agreements=None,
+                 cache_mb: float | None = None):
         from ..agreements import load_agreements
         from ..jurisdictions import load_registry
 
@@ -164,10 +182,16 @@ class Engine:
         self.registry = registry if registry is not None else load_registry()
         self.agreements = agreements if agreements is not None else load_agreements()
         self.use_cache = cache
-        self._plans: dict[tuple, Plan] = {}
-        self._decisions: dict[tuple, Decision] = {}
+        self.cache_mb = _budget(cache_mb) if cache else 0.0
+        limit = int(self.cache_mb * 2 ** 20)
+        #: plans by (jurisdiction, entity, action, period); boundary days by (jurisdiction,
+        #: action); decisions by relevant facts; resolutions by (plan key, truth values,
+        #: missing facts): each bounded by its share of ``cache_mb`` (engine/memo.py)
+        self._plans = SizedLRU(int(limit * SHARES["plans"]), plan_bytes)
+        self._boundaries = SizedLRU(int(limit * SHARES["boundaries"]), lambda k, v: 120 + 40 * len(v))
+        self._decisions = SizedLRU(int(limit * SHARES["decisions"]), decision_bytes)
+        self._resolved = SizedLRU(int(limit * SHARES["resolutions"]), resolved_bytes)
         self._canonical: dict[str, str] = {}
-        self._boundaries: dict[tuple, list[dt.date]] = {}
 
     # ------------------------------------------------------------------ helpers
     def canonical_jurisdiction(self, ocd_id: str) -> str:
@@ -186,7 +210,7 @@ class Engine:
             raise RequestError([FieldError("responder.jurisdiction", "unknown OCD-ID; list known ones with "
                                            "`cooprules jurisdictions --search NAME`", ocd_id, suggestions[:5],
                                            suggestions[0] if suggestions else None)]) from None
-        if len(self._canonical) < 100_000:
+        if self.use_cache and len(self._canonical) < ALIASES_LIMIT:
             self._canonical[ocd_id] = canon
         return canon
 
@@ -197,8 +221,8 @@ class Engine:
         key = (jurisdiction, action)
         days = self._boundaries.get(key)
         if days is None:
-            days = self._boundaries[key] = self.corpus.boundaries_of(
-                chain_provisions(self.corpus, self.registry, jurisdiction, action))
+            days = tuple(self.corpus.boundaries_of(chain_provisions(self.corpus, self.registry, jurisdiction, action)))
+            self._boundaries.put(key, days)
         return bisect.bisect_right(days, day)
 
     def plan(self, jurisdiction: str, req: Request, day: dt.date) -> Plan:
@@ -208,7 +232,8 @@ class Engine:
         plan = self._plans.get(key)
         if plan is None:
             plan = build_plan(self.corpus, self.registry, jurisdiction, req.responder.entity, req.action, day)
-            self._plans[key] = plan
+            plan.key = key
+            self._plans.put(key, plan)
         return plan
 
     def _day(self, req: Request, as_of: dt.date | None) -> dt.date:
@@ -256,9 +281,11 @@ class Engine:
         ``as_of`` the date whose law applies (default: ``context.date``, else today);
         ``presume`` overrides the request's ``presume`` when given (``False``:
         counsel's full analysis, no presumed values).
-        Returns: a :class:`Decision`.
+        Returns: a :class:`Decision`, frozen (shared with later callers: copy a part
+        before changing it).
         Raises: :class:`RequestError` for a request that does not fit the vocabulary or
-        names an unknown jurisdiction.
+        names an unknown jurisdiction; :class:`~cooprules.errors.CorpusError` when a
+        provision's condition fails on it (naming the provision and its file).
         """
         req, jurisdiction, day, note = self._prepare(request, as_of, presume)
         plan = self.plan(jurisdiction, req, day)
@@ -267,10 +294,7 @@ class Engine:
         key = self._key(jurisdiction, req, plan, day, note)
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decide(req, jurisdiction, plan, day, note)
-            if len(self._decisions) >= CACHE_LIMIT:
-                self._decisions.clear()
-            self._decisions[key] = decision
+            decision = self._decisions.put(key, self._decide(req, jurisdiction, plan, day, note))
         if decision.as_of != day:
             decision = decision.model_copy(update={"as_of": day})
         return decision
@@ -282,7 +306,10 @@ class Engine:
 
         ``presume`` (when not None) overrides every request's ``presume``.
         Returns one item per request, in order: a Decision, or the RequestError for a
-        request that was not valid (the others still run).
+        request that was not valid (the others still run). Raises
+        :class:`~cooprules.errors.CorpusError` when a provision's condition fails on one
+        of them (the JSON Lines and HTTP batch paths then answer one by one and report
+        it on its item).
         """
         out: list[Decision | RequestError | None] = []
         when: dict[int, dt.date] = {}
@@ -307,18 +334,18 @@ class Engine:
         return out  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ core
-    @staticmethod
-    def _resolve(plan: Plan, applies: dict[str, bool | None], entity: str, day: dt.date,
+    def _resolve(self, plan: Plan, applies: dict[str, bool | None], entity: str, day: dt.date,
                  missing: frozenset[str] = frozenset()) -> Resolved:
-        """:func:`resolve`, remembered per plan by the truth values of its conditions:
+        """:func:`resolve`, remembered by plan and the truth values of its conditions:
         requests that differ in facts but agree on which provisions apply share it.
-        (A plan covers one period, within which ``day`` changes nothing resolve uses.)"""
-        key = (tuple(applies.get(cp.id) for cp in plan.evaluated()), missing)
-        found = plan.resolved.get(key)
+        (A plan covers one period, within which ``day`` changes nothing resolve uses.)
+        Not remembered at all with ``cache=False``."""
+        if not self.use_cache:
+            return resolve(plan, applies, entity, day, missing)
+        key = (plan.key, tuple(applies.get(cp.id) for cp in plan.evaluated()), missing)
+        found = self._resolved.get(key)
         if found is None:
-            if len(plan.resolved) > 4096:
-                plan.resolved.clear()
-            found = plan.resolved[key] = resolve(plan, applies, entity, day, missing)
+            found = self._resolved.put(key, resolve(plan, applies, entity, day, missing))
         return found  # type: ignore[return-value]
 
     def _decide(self, req: Request, jurisdiction: str, plan: Plan, day: dt.date,
@@ -326,10 +353,7 @@ class Engine:
         act = activation(req, jurisdiction)
         evaluated = plan.evaluated()
         ctx = _context(act, frozenset().union(*(cp.condition.roots for cp in evaluated)))
-        try:
-            applies = {cp.id: cp.condition.evaluate(ctx) for cp in evaluated}
-        except ConditionError as exc:  # a corpus defect: name it rather than crash
-            raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
+        applies = {cp.id: self._condition(cp, ctx) for cp in evaluated}
         entity = req.responder.entity.value
         unknown = [cp for cp in evaluated if applies[cp.id] is None]
         supplied = [text for fact, text in note if not fact or fact in plan.facts]
@@ -383,11 +407,14 @@ class Engine:
                             presumed=[PresumedFact(fact=f, value=labels[f]) for f in labels], unless=unless)
 
     @staticmethod
-    def _condition(cp, act: dict[str, Any]) -> bool | None:
+    def _condition(cp, act: Any) -> bool | None:
+        """``cp``'s condition on ``act`` (an activation or a CEL context). Raises
+        :class:`CorpusError` naming the provision and its file when the condition
+        fails (a corpus defect lint should have caught), never a bare error."""
         try:
             return cp.condition.evaluate(act)
-        except ConditionError as exc:  # a corpus defect: name it rather than crash
-            raise RuntimeError(f"corpus condition failed for this request: {exc}") from exc
+        except ConditionError as exc:
+            raise condition_failed(cp, exc) from None
 
     def _settle(self, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None], unknown: list,
                 open_facts: list[str], entity: str, day: dt.date) -> "_Settled":
@@ -456,10 +483,10 @@ class Engine:
         none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
                       if t.combination.startswith(NONE_FOUND)]
         text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"))
-        return Decision(outcome=res.outcome, summary=text,
-                        action=req.action, not_encoded=missing_law,
-                        citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
-                        conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra)
+        return freeze(Decision(outcome=res.outcome, summary=text,
+                               action=req.action, not_encoded=missing_law,
+                               citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
+                               conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra))
 
     def _answer(self, req: Request, plan: Plan, found: "_Settled", applies: dict[str, bool | None],
                 open_facts: list[str], day: dt.date, supplied: list[str], marked: dict[str, list[str]] | None = None,

@@ -65,7 +65,7 @@ ACTION_PHRASES: dict[Action, str] = {
 }
 
 _ACTION_PHRASES_ES: dict[Action, str] = {
-    Action.detainer_hold: "mantener a la persona detenida después de su hora de salida por la orden de retención migratoria",
+    Action.detainer_hold: "mantener a la persona detenida después de su hora de salida por la solicitud de detención migratoria (I-247A)",
     Action.release_notification: "avisar a las autoridades de inmigración cuándo saldrá la persona",
     Action.custody_transfer: "entregar a la persona a las autoridades de inmigración",
     Action.information_sharing: "compartir la información pedida con las autoridades de inmigración",
@@ -106,7 +106,7 @@ _PROHIBITED_NOW_ES: dict[Action, str] = {
 #: person on the immigration hold, for no more than 48 hours past release.").
 _SHORT = {
     "en": {Action.detainer_hold: "hold the person on the immigration hold"},
-    "es": {Action.detainer_hold: "retener a la persona por la orden de retención migratoria"},
+    "es": {Action.detainer_hold: "retener a la persona por la solicitud de detención migratoria (I-247A)"},
 }
 
 #: Plain names of the facts an answer can turn on.
@@ -165,7 +165,7 @@ _INSTRUMENTS = {
            "court_order": "una orden de un tribunal", "judicial_subpoena": "una citación judicial",
            "administrative_warrant_arrest": "una orden administrativa de arresto (formulario I-200)",
            "administrative_warrant_removal": "una orden administrativa de deportación (formulario I-205)",
-           "detainer_request": "una solicitud de retención (formulario I-247A)",
+           "detainer_request": "una solicitud de detención (formulario I-247A)",
            "notification_request": "una solicitud de aviso de la salida", "transfer_request": "una solicitud de entrega",
            "administrative_subpoena": "una citación administrativa", "written_request": "una solicitud por escrito",
            "verbal_request": "una solicitud verbal", "none": "nada"},

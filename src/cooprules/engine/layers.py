@@ -60,8 +60,8 @@ class Plan:
     layers: list[LayerPlan]
     facts: tuple[str, ...]
     overridden_by: dict[str, tuple[str, ...]]
-    #: resolutions already computed, by the truth values of the evaluated conditions
-    resolved: dict[tuple, object] = field(default_factory=dict)
+    #: the engine's cache key for it: (jurisdiction, entity, action, period)
+    key: tuple = ()
     _evaluated: list[CompiledProvision] | None = None
 
     def evaluated(self) -> list[CompiledProvision]:

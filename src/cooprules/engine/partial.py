@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..corpus.conditions import Condition
+from ..corpus.conditions import Condition, ConditionError
+from ..errors import CorpusError
 from ..vocabulary import Agreement287g, Instrument, Location, OffenceCategory, Purpose, Role
 
 #: The most value combinations tried within one group of conditions that share facts.
@@ -109,6 +110,8 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
         for cat in OffenceCategory:
             for y in years:
                 out.append((f"{cat.value} {_years(y)}", [{"category": cat.value, "years_ago": _num(y)}]))
+        if any(fact in c.counted for c in readers):
+            out.extend(_pairs(out[1:], {w for c in readers for w in c.strings}))
         return out
     if fact == "subject.pending_charge":
         out = [("none", NO_PENDING_CHARGE)]
@@ -118,6 +121,30 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
                 out.append((label, {"category": cat.value, "probable_cause_determined": pc}))
         return out
     raise ValueError(f"no candidate values for fact {fact}")  # pragma: no cover - facts are closed
+
+
+#: How two convictions tried together are labelled: "<one> and also <other>".
+PAIR = " and also "
+
+
+def _pairs(singles: list[tuple[str, Any]], named: set[str]) -> list[tuple[str, Any]]:
+    """Lists of two convictions, for a condition whose answer on two items can differ
+    from every single item's: one that counts them (``size``, ``filter``, ``map``,
+    ``exists_one``, two macros over them in one condition, an item by position:
+    :attr:`Condition.counted`). Categories the conditions never name behave alike (a
+    condition only compares a category with words), so one of them stands for all;
+    every named category is tried with every year sample, in every unordered pair.
+    Not covered: several conditions each with one ``exists`` over convictions, whose
+    answers together on two items (each holding on a different item) no single item
+    gives; lists of three or more.
+    """
+    unnamed = [c.value for c in OffenceCategory if c.value not in named][:1]
+    keep = [(label, value) for label, value in singles if value[0]["category"] in named or value[0]["category"] in unnamed]
+    out = []
+    for i, (la, va) in enumerate(keep):
+        for lb, vb in keep[i:]:
+            out.append((la + PAIR + lb, va + vb))
+    return out
 
 
 @dataclass
@@ -188,7 +215,10 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 key = (i, tuple(values[f][0] for f in own))
                 if key not in truth:
                     filled = fill(activation, own, [values[f][1] for f in own])
-                    value = by_id[i].condition.evaluate(filled)
+                    try:
+                        value = by_id[i].condition.evaluate(filled)
+                    except ConditionError as exc:
+                        raise condition_failed(by_id[i], exc) from None
                     if value is None:  # still undecided: never guess; the answer stays open
                         group.complete = False
                     truth[key] = bool(value)
@@ -204,6 +234,13 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 group.by_value.setdefault((f, values[f][0]), set()).add(vec)
         groups.append(group)
     return groups
+
+
+def condition_failed(cp, exc: Exception) -> CorpusError:
+    """The :class:`~cooprules.errors.CorpusError` for a condition (of the
+    CompiledProvision ``cp``) that failed at run time: it names the file, the
+    provision and its ``when``."""
+    return CorpusError(cp.file, f"condition failed for this request: {exc}", cp.id, "when")
 
 
 def _distance(a: dict[str, str], b: dict[str, str]) -> int:
@@ -240,7 +277,7 @@ def value_ranges(fact: str, tried: list[tuple[str, Any, Any]]) -> list[tuple[str
         out: list[tuple[str, Any]] = []
         by_cat: dict[str, list[tuple[float, Any]]] = {}
         for label, value, result in tried:
-            if not value:
+            if len(value) != 1:  # none, or two convictions together: as tried
                 out.append((label, result))
                 continue
             (item,) = value
@@ -318,6 +355,8 @@ def example_value(fact: str, label: str) -> Any:
     if fact == "subject.convictions":
         if label == "none":
             return []
+        if PAIR in label:
+            return [item for part in label.split(PAIR) for item in example_value(fact, part)]
         m = LABEL_YEARS.match(label)
         if not m:
             raise ValueError(f"not a conviction label: {label!r}")

@@ -4,16 +4,15 @@ script or style on our pages, no framing), ``X-Frame-Options``,
 names (RFC 6266).
 
 :class:`SecurityHeaders` is a plain ASGI middleware, registered by
-:func:`cooprules.api.create_app`. The only page not ours is FastAPI's Swagger UI at
-``/docs``: it loads its script and style from cdn.jsdelivr.net and starts with one
-inline script, which is allowed by its SHA-256 hash, computed from the page as sent
-(no ``'unsafe-inline'`` for scripts anywhere).
+:func:`cooprules.api.create_app`. The only pages not ours are the API documentation's
+(Swagger UI at ``/docs``, ReDoc at ``/redoc``, their files under ``/docs/assets/``):
+served from packaged files with no inline script (:mod:`cooprules.api.docs`), they get
+:data:`cooprules.api.docs.DOCS_CSP`, which allows the inline styles those two set
+from their scripts and ReDoc's search worker; scripts still come from this origin only.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 import unicodedata
 from typing import Any, Awaitable, Callable
@@ -31,27 +30,13 @@ HEADERS = {
     "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
 }
-#: The Swagger UI's CDN (FastAPI's default ``swagger_js_url``/``swagger_css_url``).
-DOCS_CDN = "https://cdn.jsdelivr.net"
-#: The largest /docs page buffered to hash its inline script (bytes).
-MAX_DOCS_BYTES = 256 * 1024
-
-_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
+#: Paths of the API documentation (pages and their packaged files).
+DOCS_PATHS = ("/docs", "/redoc")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-def docs_policy(html: bytes) -> str:
-    """The CSP for the Swagger UI page ``html``: its CDN, and each inline script by
-    its SHA-256 hash."""
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(m).digest()).decode() + "'"
-                      for m in _INLINE_SCRIPT.findall(html))
-    return (f"default-src 'none'; script-src {DOCS_CDN} {hashes}; style-src {DOCS_CDN} 'unsafe-inline'; "
-            "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; form-action 'self'; "
-            "base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
 
 
 def _with(headers: list[tuple[bytes, bytes]], values: dict[str, str]) -> list[tuple[bytes, bytes]]:
@@ -61,51 +46,31 @@ def _with(headers: list[tuple[bytes, bytes]], values: dict[str, str]) -> list[tu
 
 
 class SecurityHeaders:
-    """ASGI middleware: :data:`HEADERS` on every HTTP response; on ``docs_path`` the
-    CSP of :func:`docs_policy` instead."""
+    """ASGI middleware: :data:`HEADERS` on every HTTP response; under
+    :data:`DOCS_PATHS` the documentation's policy (:data:`cooprules.api.docs.DOCS_CSP`)
+    instead of :data:`CSP`."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], docs_path: str = "/docs") -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]], docs_paths: tuple[str, ...] = DOCS_PATHS) -> None:
+        from ..api.docs import DOCS_CSP
+
         self.app = app
-        self.docs_path = docs_path
+        self.docs_paths = docs_paths
+        self.docs_headers = {**HEADERS, "content-security-policy": DOCS_CSP}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
-        if path == self.docs_path or path.startswith(self.docs_path + "/"):  # Swagger UI and its OAuth2 redirect
-            await self._docs(scope, receive, send)
-            return
+        docs = any(path == p or path.startswith(p + "/") for p in self.docs_paths)
+        values = self.docs_headers if docs else HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": _with(list(message.get("headers", [])), HEADERS)}
+                message = {**message, "headers": _with(list(message.get("headers", [])), values)}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-    async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start: Message | None = None
-        body = bytearray()
-
-        async def buffer(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] == "http.response.body":
-                body.extend(message.get("body", b""))
-                if len(body) > MAX_DOCS_BYTES:
-                    raise ValueError("the /docs page is larger than expected")
-                if not message.get("more_body"):
-                    assert start is not None
-                    values = {**HEADERS, "content-security-policy": docs_policy(bytes(body))}
-                    await send({**start, "headers": _with(list(start.get("headers", [])), values)})
-                    await send({"type": "http.response.body", "body": bytes(body)})
-                return
-            await send(message)
-
-        await self.app(scope, receive, buffer)
 
 
 def download_name(*parts: str, ext: str) -> str:
@@ -133,4 +98,4 @@ def download_name(*parts: str, ext: str) -> str:
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
-__all__ = ["CSP", "HEADERS", "SecurityHeaders", "docs_policy", "download_name"]
+__all__ = ["CSP", "DOCS_PATHS", "HEADERS", "SecurityHeaders", "download_name"]

@@ -1,0 +1,32 @@
+"""``cooprules ask --brief``: the answer in a few lines for someone at a counter or a
+booking desk: what to do now, the exceptions that would change it (``unless``) and the
+citations, nothing else (no duties list, no trace: ``ask`` without ``--brief`` prints
+those). A front end: it words what the engine decided."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from .engine.explain import unless_text
+from .render import COLOURS
+from .vocabulary import Decision
+
+
+def print_brief(d: Decision, out: Console) -> None:
+    """Print ``d`` briefly: the outcome and its plain-words summary; each ``unless``
+    (the engine's sentence, :func:`cooprules.engine.explain.unless_text`, with the
+    outcome it would give and the provision ids); then one line
+    per citation (citation, id, and "unconfirmed" where the provision could not be
+    checked against its primary text)."""
+    colour = COLOURS[d.outcome.value]
+    out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
+    for u in d.unless:
+        cites = ", ".join(u.citations)
+        sentence = unless_text(u)
+        said = sentence in d.summary  # the summary already says it: only what it rests on
+        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim](unless → {u.outcome.value}"
+                  + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
+    for c in d.citations:
+        mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
+        out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")
