@@ -26,9 +26,9 @@ BAD = sorted(p for p in (HERE / "bad").iterdir() if p.is_dir())
 
 
 #: Fixtures whose expected answers the engine does not give yet (the expectation is the
-#: law's; the reference model gives it): issue 9, "Missing facts are tried one value at
-#: a time" - a rule counting two convictions gets a definite answer where it should not.
-ENGINE_LACKS = {"two-items": "issue 9: the engine tries convictions and further papers as single-item lists only"}
+#: law's; the reference model gives it). Empty: two-items passes since the engine tries
+#: pairs of further papers (issue 9).
+ENGINE_LACKS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("folder", [pytest.param(p, marks=pytest.mark.xfail(reason=ENGINE_LACKS[p.name], strict=True))

@@ -544,10 +544,15 @@ def differences(decision, reference: Reference, request: Any) -> list[tuple[str,
     """:func:`compare` of an engine decision with the reference's answer to ``request``;
     when they differ only because of lists of two convictions or papers (the reference
     without them agrees with the engine: issue 9's known limit of the engine), every
-    kind is suffixed ``:two-items``."""
-    found = compare(decision, reference.answer(request))
+    kind is suffixed ``:two-items``; when the reference had to leave lists of two out
+    to stay within :data:`WORK` (``bounded``) it cannot judge, and every kind is
+    suffixed ``:bounded``."""
+    answer = reference.answer(request)
+    found = compare(decision, answer)
     if not found:
         return []
+    if answer.bounded:  # the reference left lists of two out (WORK) where the engine tried pairs of papers
+        return [(k if k.endswith(":bounded") else k + ":bounded", detail) for k, detail in found]
     alone = compare(decision, reference.answer(request, pairs=False))
     if alone:
         return alone

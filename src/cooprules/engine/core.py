@@ -30,7 +30,8 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window, and two convictions together where a condition counts them). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them; no further
+   paper, each paper a condition names, and each pair of them). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -40,7 +41,8 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    whose outcome differs from the base outcome are listed, one ``Unless`` per fact and
    outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
    conditional), conviction years and hours written as ranges
-   (:func:`.partial.value_ranges`). Its ``citations``: of each listed value's answer,
+   (:func:`.partial.value_ranges`); a pair of further papers is listed only when
+   neither paper alone is (:func:`.partial.alone_first`). Its ``citations``: of each listed value's answer,
    the provisions whose condition reads the fact (the exception it triggers), else
    all of them. One fact varies at a time: an exception that needs two presumed facts
    at once is not listed (the trace shows its provision as not met on presumed facts).
@@ -78,7 +80,7 @@ from .explain import presumed_value_text, summarize, unless_values_text
 from .frozen import freeze
 from .memo import SHARES, SizedLRU, cache_mb, decision_bytes, plan_bytes, resolved_bytes
 from .layers import Plan, build_plan, chain_provisions
-from .partial import NO_PENDING_CHARGE, PRESUMED, candidates, condition_failed, explore, fill, value_ranges
+from .partial import NO_PENDING_CHARGE, PAPER_PAIR, PRESUMED, alone_first, candidates, condition_failed, explore, fill, value_ranges
 from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Most aliases remembered (each an OCD-ID string a user sent, at most 300 characters).
@@ -450,6 +452,15 @@ class Engine:
             readers = [cp for cp in evaluated if fact in cp.condition.facts]
             tried: list[tuple[str, Any, Outcome]] = []
             cited: dict[Outcome, list[str]] = {}
+            cited_by: dict[str, list[str]] = {}
+            # values that decide every condition reading the fact alike get the same
+            # answer (the other conditions do not see the fact): settled once per truth
+            # tuple, the presumed value's being the base answer (pairs of papers mostly
+            # repeat one of their papers)
+            same: dict[tuple, tuple[Outcome, list[str]]] = {}
+            base_key = tuple(applies[cp.id] for cp in readers)
+            if None not in base_key:
+                same[base_key] = (base.outcome, [])
             for label, value in values:
                 if label == presumed[fact]:
                     tried.append((label, value, base.outcome))
@@ -458,21 +469,30 @@ class Engine:
                 local = dict(applies)
                 for cp in readers:
                     local[cp.id] = self._condition(cp, act_v)
-                still = [cp for cp in evaluated if local[cp.id] is None]
-                found = self._settle(plan, act_v, local, still, open_facts, entity, day)
-                tried.append((label, value, found.outcome))
-                # the provisions carrying it: those of its answer whose condition reads
-                # the fact (the exception it triggers), else all of them
-                cites = found.citations(local)
-                carrying = [c for c in cites if fact in self.corpus.provisions[c.id].condition.facts] or cites
-                ids = cited.setdefault(found.outcome, [])
-                ids.extend(c.id for c in carrying if c.id not in ids)
+                key = tuple(local[cp.id] for cp in readers)
+                if key not in same or None in key:
+                    still = [cp for cp in evaluated if local[cp.id] is None]
+                    found = self._settle(plan, act_v, local, still, open_facts, entity, day)
+                    # the provisions carrying it: those of its answer whose condition reads
+                    # the fact (the exception it triggers), else all of them
+                    cites = found.citations(local)
+                    carrying = [c for c in cites if fact in self.corpus.provisions[c.id].condition.facts] or cites
+                    same[key] = (found.outcome, [c.id for c in carrying])
+                outcome, carrying_ids = same[key]
+                tried.append((label, value, outcome))
+                ids = cited.setdefault(outcome, [])
+                ids.extend(c for c in carrying_ids if c not in ids)
+                cited_by[label] = carrying_ids
             by_outcome: dict[Outcome, tuple[list[str], list[str]]] = {}
             for label, outcome in value_ranges(fact, tried):
                 if outcome is not base.outcome:
                     by_outcome.setdefault(outcome, ([], cited[outcome]))[0].append(label)
             for outcome in sorted(by_outcome, key=_order):
                 labels, ids = by_outcome[outcome]
+                kept = alone_first(fact, labels)  # a pair of papers whose one paper alone is listed says nothing more
+                if kept != labels:
+                    labels = kept
+                    ids = [i for i in ids if i in {c for lb in kept for c in cited_by[lb]}] or ids
                 out.append(Unless(fact=fact, values=labels, text=unless_values_text(fact, labels, "en"),
                                   outcome=outcome, citations=ids))
         return out
@@ -528,6 +548,9 @@ class Engine:
                             choice = list(rest)
                             choice.insert(gi, vec)
                             seen_outcomes.add(found.outcome_of(tuple(choice)).outcome)
+                if fact == "attachments":  # a pair of papers that gives what one of them gives alone says nothing more
+                    per_value = {label: v for label, v in per_value.items() if PAPER_PAIR not in label
+                                 or all(per_value.get(part) != v for part in label.split(PAPER_PAIR))}
                 if len({frozenset(v) for v in per_value.values()}) > 1 or found.incomplete:
                     depends.append(MissingFact(fact=fact, values=[
                         FactValue(value=label, outcomes=sorted(v, key=_order)) for label, v in per_value.items()]))

@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..vocabulary import Action, Decision, Outcome, PresumedFact, Unless
-from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS
+from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS, PAPER_PAIR
 
 LANGS = ("en", "es")
 
@@ -260,7 +260,7 @@ _WORDS = {
            "caution": "Caution: the law of {names} is not encoded, so this answer rests on the other layers alone.",
            "none_found": "No local law found for {names}.",
            "and": "and",
-           "came_with": "{what} came with it",
+           "came_with": "{what} came with it", "came_with_both": "{what} came with it",
            "conviction": "the person has a conviction for {what}",
            "conviction_join": ", or for ",
            "any_offence": "any offence", "any_felony": "any felony", "felony": "felony",
@@ -289,7 +289,7 @@ _WORDS = {
                       "demás capas.",
            "none_found": "No se encontró ley local de {names}.",
            "and": "y",
-           "came_with": "con la solicitud venía {what}",
+           "came_with": "con la solicitud venía {what}", "came_with_both": "con la solicitud venían {what}",
            "conviction": "la persona tiene una condena por {what}",
            "conviction_join": ", o por ",
            "any_offence": "cualquier delito", "any_felony": "cualquier delito grave", "felony": "delito grave",
@@ -416,18 +416,37 @@ def _hours(values: list[str], lang: str) -> str:
     return w["held"].format(what=_join(parts, lang)) if parts else ""
 
 
+def _papers(values: list[str], lang: str) -> str:
+    """Further papers as a clause: ``["judicial_warrant", "court_order"]`` -> "a judicial
+    warrant or a court order came with it"; a pair label ``"judicial_warrant +
+    detainer_request"`` -> "a judicial warrant and a detainer request (Form I-247A) came
+    with it" (alternatives among pairs are set apart by "; or"). Unknown words are
+    left out; "" when none is known."""
+    w, names = _WORDS[lang], _INSTRUMENTS[lang]
+    options = []
+    for v in values:
+        parts = v.split(PAPER_PAIR)
+        if parts and all(p in names and p != "none" for p in parts):
+            options.append(f" {w['and']} ".join(names[p] for p in parts))
+    if not options:
+        return ""
+    paired = any(PAPER_PAIR in v for v in values)
+    verb = "came_with_both" if all(PAPER_PAIR in v for v in values) else "came_with"
+    return w[verb].format(what=_join(list(dict.fromkeys(options)), lang, "; " if paired and len(options) > 1 else ", "))
+
+
 def unless_values_text(fact: str, values: list[str], lang: str = "en") -> str:
     """The values of an ``unless`` (or of any fact) as a plain clause that reads after
     "Unless": ``("attachments", ["judicial_warrant"], "en")`` -> "a judicial warrant
-    came with it"; ``("subject.convictions", ["serious_felony at any time",
+    came with it"; ``("attachments", ["judicial_warrant + detainer_request"], "en")``
+    -> "a judicial warrant and a detainer request (Form I-247A) came with it"; ``("subject.convictions", ["serious_felony at any time",
     "violent_felony at any time"], "en")`` -> "the person has a conviction for a
     serious or violent felony at any time". Labels it does not know are left out (never
     shown raw); a fact it does not know gets its plain name. Raises ValueError for an
     unknown ``lang``."""
     w = _check(lang)
     if fact == "attachments":
-        nouns = [_INSTRUMENTS[lang][v] for v in values if v in _INSTRUMENTS[lang] and v != "none"]
-        return w["came_with"].format(what=_join(nouns, lang)) if nouns else _PRESUMED[lang]["attachments"]
+        return _papers(values, lang) or _PRESUMED[lang]["attachments"]
     if fact == "subject.convictions":
         return _convictions(values, lang) or _PRESUMED[lang]["subject.convictions"]
     if fact == "subject.pending_charge":

@@ -4,7 +4,8 @@ A condition that reads an absent fact is undetermined, not false (DESIGN.md,
 Semantics 6). For the facts that undetermined conditions read, we try each value
 that can make a difference (every vocabulary word; for numbers, each side of every
 threshold the conditions name; for convictions, each category on each side of every
-time window), resolve each combination, and report what each value of each fact gives.
+time window; for further papers, none, each paper the conditions name and each pair of
+them), resolve each combination, and report what each value of each fact gives.
 The answer is ``conditional`` only if the combinations disagree.
 
 With presumptions (DESIGN.md, Semantics 6), the facts in :data:`PRESUMED` that are
@@ -99,8 +100,8 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
         words = sorted(_ENUMS[fact], key=lambda w: w.value not in named)
         return [(w.value, w.value) for w in words]
     if fact == "attachments":
-        named = sorted({w for c in readers for w in c.strings} & {i.value for i in Instrument})
-        return [("none", [])] + [(w, [w]) for w in named]
+        named = sorted({w for c in readers for w in c.strings} & PAPERS)
+        return [("none", [])] + [(w, [w]) for w in named] + paper_pairs(named)
     numbers = {n for c in readers for n in c.numbers}
     if fact == "context.hours_held_past_release":
         return [(f"{_num(h)} hours", _num(h)) for h in _around(numbers)]
@@ -125,6 +126,36 @@ def candidates(fact: str, conditions: list[Condition], given: Any = None) -> lis
 
 #: How two convictions tried together are labelled: "<one> and also <other>".
 PAIR = " and also "
+
+#: How two further papers tried together are labelled: "<one> + <other>", in the
+#: vocabulary's order of instruments (``judicial_warrant + detainer_request``).
+PAPER_PAIR = " + "
+
+#: The words a further paper can be (``none`` is no paper).
+PAPERS = frozenset(i.value for i in Instrument if i is not Instrument.none)
+
+
+def paper_pairs(named: Iterable[str]) -> list[tuple[str, Any]]:
+    """Every unordered pair of the instrument words in ``named`` as a further-papers
+    list, ``(label, [one, other])``, labelled ``"<one> + <other>"`` in the order of
+    :class:`~cooprules.vocabulary.Instrument`. A rule may turn on two papers together
+    (a detainer with the administrative warrant behind it: Fla. Stat. § 908.105(1),
+    N.C. Gen. Stat. § 162-62), which no single paper reaches. Papers no condition
+    names behave like none, so only the named ones are paired: ``n`` named words give
+    ``n * (n - 1) / 2`` pairs (at most 55 for the 11 papers). Lists of three are not
+    tried."""
+    order = [i.value for i in Instrument if i.value in set(named) and i is not Instrument.none]
+    return [(a + PAPER_PAIR + b, [a, b]) for a, b in itertools.combinations(order, 2)]
+
+
+def alone_first(fact: str, labels: list[str]) -> list[str]:
+    """``labels`` (the values of one ``unless`` of ``fact``) without the pairs of
+    papers of which one paper alone is listed too: "a judicial warrant" already says
+    that a judicial warrant with a detainer does it. Other facts: unchanged."""
+    if fact != "attachments":
+        return labels
+    alone = {x for x in labels if PAPER_PAIR not in x}
+    return [x for x in labels if PAPER_PAIR not in x or not any(part in alone for part in x.split(PAPER_PAIR))]
 
 
 def _pairs(singles: list[tuple[str, Any]], named: set[str]) -> list[tuple[str, Any]]:
@@ -202,6 +233,28 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
         facts = sorted({f for i in ids for f in reads[i]})
         group = Group(ids, facts)
         options = [candidates(f, conditions, partly.get(f)) for f in facts]
+        undecided = False
+
+        def truth_of(i: str, values: dict[str, tuple[str, Any]]) -> bool:
+            nonlocal undecided
+            own = reads[i]
+            key = (i, tuple(values[f][0] for f in own))
+            if key not in truth:
+                filled = fill(activation, own, [values[f][1] for f in own])
+                try:
+                    value = by_id[i].condition.evaluate(filled)
+                except ConditionError as exc:
+                    raise condition_failed(by_id[i], exc) from None
+                if value is None:  # still undecided: never guess; the answer stays open
+                    undecided = True
+                truth[key] = bool(value)
+            return truth[key]
+
+        same_as: dict[str, str] = {}
+        if "attachments" in facts:
+            k = facts.index("attachments")
+            all_papers = options[k]
+            options[k], same_as = _distinct_pairs(options[k], ids, reads, dict(zip(facts, options)), truth_of)
         total = 1
         for o in options:
             total *= len(o)
@@ -209,21 +262,7 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
         first: dict[str, str] | None = None
         for combo in itertools.islice(itertools.product(*options), MAX_COMBINATIONS):
             values = dict(zip(facts, combo))
-            vector = []
-            for i in ids:
-                own = reads[i]
-                key = (i, tuple(values[f][0] for f in own))
-                if key not in truth:
-                    filled = fill(activation, own, [values[f][1] for f in own])
-                    try:
-                        value = by_id[i].condition.evaluate(filled)
-                    except ConditionError as exc:
-                        raise condition_failed(by_id[i], exc) from None
-                    if value is None:  # still undecided: never guess; the answer stays open
-                        group.complete = False
-                    truth[key] = bool(value)
-                vector.append(truth[key])
-            vec = tuple(vector)
+            vec = tuple(truth_of(i, values) for i in ids)
             example = {f: values[f][0] for f in facts}
             if first is None:
                 first = example
@@ -232,8 +271,59 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
                 group.vectors[vec] = example
             for f in facts:
                 group.by_value.setdefault((f, values[f][0]), set()).add(vec)
+        if undecided:
+            group.complete = False
+        if same_as:  # a pair left out gives what the value it matched gives, in the order tried
+            ordered = {}
+            for label, _ in all_papers:
+                rep = ("attachments", same_as.get(label, label))
+                if rep in group.by_value:
+                    ordered[("attachments", label)] = set(group.by_value[rep])
+            group.by_value = {**{k: v for k, v in group.by_value.items() if k[0] != "attachments"}, **ordered}
         groups.append(group)
     return groups
+
+
+#: The most combinations of a condition's other facts over which a pair of papers is
+#: compared with the single papers (:func:`_distinct_pairs`); past it, every pair is tried.
+MAX_PAIR_CHECK = 2_000
+
+
+def _distinct_pairs(papers: list[tuple[str, Any]], ids: list[str], reads: dict[str, list[str]],
+                    options: dict[str, list[tuple[str, Any]]], truth_of) -> tuple[list[tuple[str, Any]], dict[str, str]]:
+    """The candidate further papers of a group (``papers``, as :func:`candidates`
+    gives them) without the pairs that every condition of the group decides exactly as
+    it decides an earlier candidate, over every combination of the condition's other
+    facts: such a pair gives the same truth tuples, so trying it again is wasted work.
+    Returns (the papers to try, {left-out pair label: the label it matches}).
+    ``truth_of(id, {fact: (label, value)})`` evaluates one condition (memoised). A
+    condition whose other facts have more than :data:`MAX_PAIR_CHECK` combinations:
+    every pair is kept."""
+    readers = [i for i in ids if "attachments" in reads[i]]
+    others = {i: [f for f in reads[i] if f != "attachments"] for i in readers}
+    for i in readers:
+        n = 1
+        for f in others[i]:
+            n *= len(options[f])
+        if n > MAX_PAIR_CHECK:
+            return papers, {}
+
+    def signature(paper: tuple[str, Any]) -> tuple:
+        out = []
+        for i in readers:
+            for combo in itertools.product(*(options[f] for f in others[i])):
+                out.append(truth_of(i, {"attachments": paper, **dict(zip(others[i], combo))}))
+        return tuple(out)
+
+    kept, same_as, seen = [], {}, {}
+    for paper in papers:
+        sig = signature(paper)
+        if PAPER_PAIR in paper[0] and sig in seen:
+            same_as[paper[0]] = seen[sig]
+            continue
+        seen.setdefault(sig, paper[0])
+        kept.append(paper)
+    return kept, same_as
 
 
 def condition_failed(cp, exc: Exception) -> CorpusError:
@@ -346,12 +436,13 @@ def example_value(fact: str, label: str) -> Any:
     """A value of ``fact`` in request form (JSON, as a user would give it) inside the
     value or range that ``label`` names (a label of ``unless``, ``depends_on`` or
     :func:`value_ranges`): ``("attachments", "judicial_warrant")`` ->
-    ``["judicial_warrant"]``; ``("subject.convictions", "listed_felony within 15
+    ``["judicial_warrant"]``; ``("attachments", "judicial_warrant + detainer_request")`` ->
+    ``["judicial_warrant", "detainer_request"]``; ``("subject.convictions", "listed_felony within 15
     years")`` -> ``[{"category": "listed_felony", "years_ago": 15}]``;
     ``("context.hours_held_past_release", "48 hours or more")`` -> ``48``. Raises
     ValueError for a label it cannot read."""
     if fact == "attachments":
-        return [] if label == "none" else [label]
+        return [] if label == "none" else label.split(PAPER_PAIR)
     if fact == "subject.convictions":
         if label == "none":
             return []
@@ -401,6 +492,8 @@ def covers(fact: str, label: str, value: Any) -> bool:
         return bool((m["less"] and value < float(m["less"])) or (m["more"] and value >= float(m["more"]))
                     or (m["lo"] and float(m["lo"]) <= value < float(m["hi"])) or m["any"]
                     or (m["exact"] and value == float(m["exact"])))
+    if fact == "attachments" and isinstance(value, list):
+        return sorted(example_value(fact, label)) == sorted(value)
     return example_value(fact, label) == value
 
 
