@@ -103,8 +103,8 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
         deciding = [cp for cp in standing if cp.provision.effect is not None]
         verdict = _strength({cp.provision.effect for cp in deciding})
         winners = [cp for cp in deciding if verdict != "conflict" and cp.provision.effect.value == verdict]
-        if verdict == "conflict":
-            winners = deciding
+        if verdict == "conflict":  # the required and prohibited ones: a permission beside them yields
+            winners = [cp for cp in deciding if cp.provision.effect is not Effect.permitted]
         if not layer.encoded:
             how = (f"{NONE_FOUND} (checked {layer.checked_none.on.isoformat()})"
                    if layer.checked_none is not None else NOT_ENCODED)
@@ -172,7 +172,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
                 reason, stood = "applies, but overridden by a higher layer", False
             elif p.effect is None:
                 reason, stood = "applies (duties only)", True
-            elif verdict not in ("silent", "conflict") and p.effect.value != verdict:
+            elif verdict != "silent" and p.effect.value != verdict and (verdict != "conflict" or p.effect is Effect.permitted):
                 reason, stood = f"applies; a permission yields to the {verdict} beside it", True
             else:
                 reason, stood = "applies", True
