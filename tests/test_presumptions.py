@@ -163,3 +163,21 @@ def test_plain_words_name_no_fact_path_or_value_label(stated, lang):
                 [presumed_text(p, lang) for p in d.presumed]
         for text in texts:
             assert not _RAW.search(text.replace("(g)", "")), text
+
+
+def test_a_pair_of_papers_reads_in_english_and_spanish_and_back_as_a_request():
+    """Issue 9: the engine tries two further papers together; their label
+    ("judicial_warrant + detainer_request") is worded, and read back, as both papers."""
+    from cooprules.engine.explain import unless_values_text
+    from cooprules.engine.partial import covers, example_value
+
+    label = "judicial_warrant + detainer_request"
+    assert unless_values_text("attachments", [label], "en") == \
+        "a judicial warrant and a detainer request (Form I-247A) came with it"
+    assert unless_values_text("attachments", [label], "es") == \
+        "con la solicitud venían una orden judicial y una solicitud de detención (formulario I-247A)"
+    shared = unless_values_text("attachments", [label, "administrative_warrant_arrest + detainer_request"], "en")
+    assert shared.startswith("a detainer request (Form I-247A) together with a judicial warrant or an administrative arrest")
+    assert example_value("attachments", label) == ["judicial_warrant", "detainer_request"]
+    assert covers("attachments", label, ["detainer_request", "judicial_warrant"])
+    assert not covers("attachments", label, ["judicial_warrant"])

@@ -261,6 +261,7 @@ _WORDS = {
            "none_found": "No local law found for {names}.",
            "and": "and",
            "came_with": "{what} came with it", "came_with_both": "{what} came with it",
+           "together_with": "together with",
            "conviction": "the person has a conviction for {what}",
            "conviction_join": ", or for ",
            "any_offence": "any offence", "any_felony": "any felony", "felony": "felony",
@@ -290,6 +291,7 @@ _WORDS = {
            "none_found": "No se encontró ley local de {names}.",
            "and": "y",
            "came_with": "con la solicitud venía {what}", "came_with_both": "con la solicitud venían {what}",
+           "together_with": "junto con",
            "conviction": "la persona tiene una condena por {what}",
            "conviction_join": ", o por ",
            "any_offence": "cualquier delito", "any_felony": "cualquier delito grave", "felony": "delito grave",
@@ -420,9 +422,18 @@ def _papers(values: list[str], lang: str) -> str:
     """Further papers as a clause: ``["judicial_warrant", "court_order"]`` -> "a judicial
     warrant or a court order came with it"; a pair label ``"judicial_warrant +
     detainer_request"`` -> "a judicial warrant and a detainer request (Form I-247A) came
-    with it" (alternatives among pairs are set apart by "; or"). Unknown words are
+    with it" (alternatives among pairs are set apart by "; or"; pairs that share one
+    paper name it once: "a detainer request (Form I-247A) together with a judicial
+    warrant or an administrative arrest warrant (Form I-200) came with it"). Unknown words are
     left out; "" when none is known."""
     w, names = _WORDS[lang], _INSTRUMENTS[lang]
+    pairs = [v.split(PAPER_PAIR) for v in values]
+    if len(pairs) > 1 and all(len(p) == 2 and all(x in names and x != "none" for x in p) for p in pairs):
+        common = set(pairs[0]).intersection(*pairs[1:])
+        if len(common) == 1:  # "a detainer request together with a judicial warrant, an I-200 or an I-205"
+            (c,) = common
+            rest = [names[x] for p in pairs for x in p if x != c]
+            return w["came_with"].format(what=f"{names[c]} {w['together_with']} {_join(list(dict.fromkeys(rest)), lang)}")
     options = []
     for v in values:
         parts = v.split(PAPER_PAIR)
