@@ -5,7 +5,9 @@
 
 Every disagreement is a bug in one of them (DESIGN.md decides which). Kinds ending in
 ``:two-items`` are answers only lists of two convictions or two further papers reach
-(the engine tries single-item lists: issue 9). Prints a progress bar (Rich), then the
+(the engine tries single-item lists of convictions, and pairs of papers: issue 9);
+``:bounded``, answers where the reference left lists of two out to stay within its
+WORK bound and cannot judge the engine's pairs. Prints a progress bar (Rich), then the
 figures: requests compared, invalid requests skipped, disagreements by kind with the
 first example of each, how many answers the reference had to bound, time.
 """
