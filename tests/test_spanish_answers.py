@@ -240,3 +240,28 @@ def test_counsels_full_analysis_lines_have_no_raw_values(engine):
     text = " ".join(lines)
     assert "_" not in text and not re.search(r"\b(years ago|at any time|within|probable cause)\b", text)
     assert not english_left(text, [])
+
+
+ENGINE_TRACE_ENGLISH = ("first layer to speak", "condition not met", "applies (presumed", "not in force on this date",
+                        "requires what the higher layer", "silent: no provision", "agrees: also", "yields: the higher",
+                        "restricts: a lower layer", "no law of this government", "presumed:")
+
+
+@pytest.mark.parametrize("name", sorted(SITUATIONS))
+def test_spanish_answer_page_why_section_has_no_engine_english(engine, name):
+    """The answer page's "why, layer by layer" in Spanish words the engine's trace
+    sentences (layer combinations, provision reasons, dates not in force) in Spanish."""
+    import html as html_lib
+
+    request, (jurisdiction, entity) = SITUATIONS[name]
+    params = {"jurisdiction": jurisdiction, "entity": entity, "requester": request["requester"],
+              "action": request["action"], "instrument": request["instrument"],
+              "role": request["subject"]["role"], "lang": "es"}
+    with TestClient(create_app(engine)) as web:
+        page = web.get("/ask", params=params)
+    assert page.status_code == 200
+    start = page.text.index("<details")
+    text = html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text[start:])))
+    assert "Por qué" in text
+    left = [phrase for phrase in ENGINE_TRACE_ENGLISH if phrase in text]
+    assert not left, left

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 from . import labels
 from .i18n import LANG_NAMES, LANGS, translations
 from ..wording.law import law_text
-from .summaries import contested_text, reason_text
+from .summaries import combination_text, contested_text, reason_text
 
 
 @functools.cache
@@ -31,6 +31,7 @@ def environment(lang: str) -> Environment:
                        label=lambda table, key, part=0: labels.label(table, key, gettext, part),
                        value_text=lambda fact, value: labels.value_text(fact, value, gettext, lang),
                        reason_text=lambda reason: reason_text(reason, lang, gettext),
+                       combination_text=lambda how: combination_text(how, lang),
                        law_text=lambda text: law_text(text, lang),
                        contested_text=lambda reason: contested_text(reason, lang, gettext))
     return env

@@ -95,14 +95,80 @@ def fact_noun(fact: str, lang: str) -> str:
     return explain.fact_noun(fact, _lang(lang))
 
 
+#: Spanish for the engine's words of a layer's verdict inside a trace sentence.
+_VERDICT_ES = {"permitted": "lo permite", "required": "lo exige", "prohibited": "lo prohíbe", "conflict": "conflicto"}
+#: The engine's fixed layer-combination sentences (engine/resolve.py) in Spanish.
+_COMBINATIONS_ES = {
+    "silent: no provision of this layer applies": "no dice nada: no se aplica ninguna disposición de este nivel",
+    "conflict inside this layer: refer to counsel": "conflicto dentro de este nivel: consulte a la asesoría jurídica",
+    "not combined: a higher layer is in conflict": "no se combina: un nivel superior está en conflicto",
+    "permits what a higher layer requires (consistent; the requirement stands)":
+        "permite lo que un nivel superior exige (es coherente; la exigencia se mantiene)",
+    "restricts: a lower layer may forbid what a higher one only permits":
+        "restringe: un nivel inferior puede prohibir lo que uno superior solo permite",
+    "requires what the higher layer only permits": "exige lo que el nivel superior solo permite",
+    "no law of this government is encoded": "la ley de este gobierno no está codificada",
+}
+_COMBINATION_PATTERNS_ES = [
+    (re.compile(r"^first layer to speak: (?P<a>[a-z]+)$"), "primer nivel que se pronuncia: {a}"),
+    (re.compile(r"^agrees: also (?P<a>[a-z]+)$"), "coincide: también {a}"),
+    (re.compile(r"^yields: the higher layer's (?P<a>[a-z]+) stands over this layer's (?P<b>[a-z]+)"
+                r"(?P<pre> \(the lower rule is preempted\))?$"),
+     "cede: prevalece el nivel superior ({a}) sobre este nivel ({b}){pre}"),
+    (re.compile(r"^preempted: lower layers may not restrict what (?P<names>.+) permits$"),
+     "desplazado: los niveles inferiores no pueden restringir lo que {names} permite"),
+    (re.compile(r"^no law of its own found \(checked (?P<day>\d{4}-\d{2}-\d{2})\)$"),
+     "no se halló ley propia (verificado el {day})"),
+]
+_IN_FORCE = re.compile(r"^not in force on this date \(in force (?P<start>\d{4}-\d{2}-\d{2})"
+                       r"(?: to (?P<end>\d{4}-\d{2}-\d{2})| on)\)$")
+_NOT_APPLIED = re.compile(r"^not applied: whether it binds (?P<entity>[a-z_]+) is disputed$")
+_PRESUMED_SUFFIX = re.compile(r"^(?P<base>.+?) \(presumed: .+\)$")
+
+
+def combination_text(how: str, lang: str) -> tuple[str, bool]:
+    """How a layer was combined with those above it (the engine's trace sentence), in
+    the page's language: ``(text, translated)``; a sentence without a wording comes
+    back as given (English, ``translated`` False)."""
+    if _lang(lang) == "en":
+        return how, True
+    if how in _COMBINATIONS_ES:
+        return _COMBINATIONS_ES[how], True
+    for pattern, template in _COMBINATION_PATTERNS_ES:
+        m = pattern.match(how)
+        if m:
+            parts = {k: _VERDICT_ES.get(v, v) if v else "" for k, v in m.groupdict().items()}
+            if "pre" in parts:
+                parts["pre"] = " (la norma inferior queda desplazada)" if m["pre"] else ""
+            return template.format(**parts), True
+    return how, False
+
+
 def reason_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[str, bool]:
-    """A trace reason for the page: ``(text, translated)``. The engine's fixed reasons
-    and "turns on facts not given (<fact paths>)" are worded in the page's language
-    (fact paths as plain nouns); any other reason comes back as given (English,
-    ``translated`` False, for the page to mark ``lang="en"``)."""
+    """A trace reason for the page: ``(text, translated)``. The engine's fixed reasons,
+    the same with what was presumed ("condition not met (presumed: ...)": the page
+    lists the presumed facts once, above), dates not in force, and "turns on facts not
+    given (<fact paths>)" are worded in the page's language (fact paths as plain nouns);
+    any other reason comes back as given (English, ``translated`` False, for the page to
+    mark ``lang="en"``)."""
     _ = gettext
     if reason in REASONS:
         return _(REASONS[reason]), True
+    presumed = _PRESUMED_SUFFIX.match(reason)
+    if presumed and _lang(lang) != "en":
+        base, done = reason_text(presumed["base"], lang, gettext)
+        if done:
+            return f"{base} (según lo que se da por hecho)", True
+    disputed = _NOT_APPLIED.match(reason)
+    if disputed and _lang(lang) != "en":
+        from .labels import ENTITIES
+
+        office = _(ENTITIES[disputed["entity"]]) if disputed["entity"] in ENTITIES else disputed["entity"]
+        return f"no se aplica: se discute si obliga a este tipo de oficina ({office})", True
+    dates = _IN_FORCE.match(reason)
+    if dates and _lang(lang) != "en":
+        span = f"de {dates['start']} a {dates['end']}" if dates["end"] else f"desde {dates['start']}"
+        return f"no está en vigor en esta fecha (en vigor {span})", True
     if reason.startswith(_UNDETERMINED) and reason.endswith(")"):
         facts = [f.strip() for f in reason[len(_UNDETERMINED):-1].split(",") if f.strip()]
         return _("turns on facts not given: %(facts)s") % {"facts": ", ".join(fact_noun(f, lang) for f in facts)}, True
@@ -154,5 +220,5 @@ def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8
     return out
 
 
-__all__ = ["by_outcome", "clause", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
+__all__ = ["by_outcome", "clause", "combination_text", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
            "summary"]
