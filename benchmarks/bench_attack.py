@@ -28,6 +28,8 @@ Target (issue 10): legitimate p99 < 50 ms with 10 stalling batches a second, on 
 
 from __future__ import annotations
 
+from _serve import wait_healthy
+
 import argparse
 import asyncio
 import itertools
@@ -40,7 +42,6 @@ import string
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
@@ -69,18 +70,7 @@ def start_server(port: int, rate_limit: str | None) -> subprocess.Popen:
     if rate_limit is not None:
         args += ["--rate-limit", rate_limit]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-    proc.kill()
-    raise SystemExit("server did not start within 60 s")
+    return wait_healthy(proc, port)
 
 
 class Conn:

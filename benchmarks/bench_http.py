@@ -18,6 +18,8 @@ Target (issue "Front-line web page and HTTP API"): >= 2,000 decisions/s, p99 <= 
 
 from __future__ import annotations
 
+from _serve import wait_healthy
+
 import argparse
 import asyncio
 import json
@@ -73,16 +75,7 @@ def free_port() -> int:
 def start_server(port: int, workers: int) -> subprocess.Popen:
     proc = subprocess.Popen([str(CLI), "serve", "--no-web", "--rate-limit", "0", "--host", "127.0.0.1", "--port", str(port),
                              "--workers", str(workers)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise SystemExit("server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+    return wait_healthy(proc, port)
 
 
 def warm(port: int, lines: list[str], rounds: int) -> None:

@@ -17,6 +17,8 @@ for S seconds, and prints the server's RSS every 10 s. Loopback only, bounded in
 
 from __future__ import annotations
 
+from _serve import wait_healthy
+
 import argparse
 import datetime as dt
 import os
@@ -124,15 +126,10 @@ def over_http(args) -> None:
     env = {**os.environ, "COOPRULES_RATE_LIMIT": "0"}
     server = subprocess.Popen([sys.executable, "-m", "cooprules.cli", "serve", "--no-web", "--host", "127.0.0.1",
                                "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_healthy(server, port)
         where = places(args.jurisdictions, args.seed)
         print(f"server pid {server.pid} up; RSS {rss_mb(server.pid):.0f} MB; {args.threads} client threads, "
               f"{args.seconds} s")
