@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from .engine.explain import unless_text
-from .render import COLOURS, WORDS, _cite_of, in_language, outcome_heading
+from .render import COLOURS, WORDS, _cite_of, confidence_mark, in_language, outcome_heading
 from .vocabulary import Decision
 
 
@@ -30,5 +30,5 @@ def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> Non
         out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {u.outcome.value}"
                   + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
     for c in d.citations:
-        mark = f" [yellow]({WORDS[lang]['unconfirmed_mark']})[/yellow]" if c.confidence == "unconfirmed" else ""
+        mark = confidence_mark(c, lang)
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")

@@ -155,6 +155,16 @@ CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notif
                    Action.custody_transfer: "a custody transfer"}
 
 
+def _unapplied(reason: str) -> str:
+    """A contested provision's reason without "applies to this request", for one that
+    only may apply ("may apply, depending on facts not given; courts have questioned or
+    limited it")."""
+    for said in ("applies to this request but is overridden here; ", "applies to this request; "):
+        if reason.startswith(said):
+            return reason[len(said):]
+    return reason
+
+
 def _budget(given: float | None) -> float:
     return cache_mb(given)
 
@@ -543,7 +553,7 @@ class Engine:
             trace = _mark_presumed(trace, marked)
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
         contested = [c if applies.get(c.id) is not None else
-                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + c.reason})
+                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + _unapplied(c.reason)})
                      for c in _union([r.contested for r in results], key=lambda c: c.id)]
         if found.outcome is not Outcome.conditional:
             first = results[0]

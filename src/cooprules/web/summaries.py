@@ -30,6 +30,7 @@ CONTESTED = {
     "applies to this request; courts have questioned or limited it": N_("applies to this request; courts have questioned or limited it"),
     "applies to this request but is overridden here; courts have questioned or limited it":
         N_("applies to this request but is overridden here; courts have questioned or limited it"),
+    "courts have questioned or limited it": N_("courts have questioned or limited it"),
     "would apply to this request but is enjoined, so it is left out":
         N_("would apply to this request but is enjoined by a court, so it is left out"),
 }
