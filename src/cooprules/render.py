@@ -159,7 +159,7 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
         out.print(f"\n[bold]{w['unless']}[/bold]")
         for u in d.unless:
             cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
-            out.print(f"  • {escape(unless_text(u, lang))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
+            out.print(f"  • {escape(unless_text(u, lang, d.outcome))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
                       + f" [dim]{w['give']} {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
     if d.depends_on:
         out.print(f"\n[bold]{w['depends']}[/bold]")

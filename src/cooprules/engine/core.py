@@ -30,8 +30,10 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window, and two convictions together where a condition counts them; no further
-   paper, each paper a condition names, and each pair of them). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them or where
+   two conditions each look at convictions one at a time (one per truth signature:
+   :func:`.partial.conviction_pairs`); no further paper, each paper a condition names,
+   and each pair of them; lists of three are not tried). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -42,7 +44,8 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
    conditional), conviction years and hours written as ranges
    (:func:`.partial.value_ranges`); a pair of further papers is listed only when
-   neither paper alone is (:func:`.partial.alone_first`). Its ``citations``: of each listed value's answer,
+   neither paper alone is (:func:`.partial.alone_first`), a pair of convictions only when
+   it gives what neither conviction gives alone. Its ``citations``: of each listed value's answer,
    the provisions whose condition reads the fact (the exception it triggers), else
    all of them. One fact varies at a time: an exception that needs two presumed facts
    at once is not listed (the trace shows its provision as not met on presumed facts).

@@ -66,7 +66,7 @@ def exceptions(decision: Decision, lang: str) -> list:
     """The exceptions not said in :func:`headline`, each as the engine words it:
     ``[(sentence, unless)]`` ("Unless a judicial warrant came with it: then you may.")."""
     rest = answer_words.headline(decision, _lang(lang))[1]
-    return [(explain.unless_text(u, _lang(lang)), u) for u in rest]
+    return [(explain.unless_text(u, _lang(lang), decision.outcome), u) for u in rest]
 
 
 def presumed_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
