@@ -82,7 +82,10 @@ def test_every_record_is_kept_and_answered_under_the_law_of_its_date(history):
     sd = mapped.filter(pl.col("ocd_id").str.ends_with("county:san_diego") & (pl.col("action") == "detainer_hold"))
     assert sd.height and set(sd["possible"]) <= {"permitted|prohibited", "prohibited"}
     assert all("ca-gov-7282.5" in c for c in sd["citations"])
-    assert all("subject.convictions" in d for d in sd.filter(pl.col("outcome") == "conditional")["depends_on"])
+    held = sd.filter(pl.col("outcome") == "conditional")
+    # nothing is presumed about the person: the TRUST Act's conviction test stays open
+    assert held.height and all("subject.convictions" in d for d in held["depends_on"])
+    assert set(held["possible"]) == {"permitted|prohibited"}
     tx = mapped.filter(pl.col("state") == "TEXAS")
     assert tx.height and "prohibited" not in set(tx["outcome"])
 
@@ -95,6 +98,14 @@ def test_summaries_by_state_and_facility(history):
     assert history.by_facility()["records"].sum() == 300
 
 
+def test_records_without_convictions_are_not_presumed_to_have_none(history):
+    """The records lack convictions: California's answers stay conditional on them rather
+    than being counted as holds of people with no convictions."""
+    ca = history.by_state().filter(pl.col("state") == "CALIFORNIA").row(0, named=True)
+    assert ca["law_conditional"] > 0 and ca["law_prohibited"] < ca["law_conditional"]
+    assert "permitted|prohibited" in ca["legal_answers"]
+
+
 def test_cli_history_report(tmp_path):
     out = tmp_path / "report.html"
     res = runner.invoke(app, ["history", "detainers", str(SAMPLE), "--out", str(out)])
@@ -102,8 +113,23 @@ def test_cli_history_report(tmp_path):
     page = out.read_text()
     for text in ("CALIFORNIA", "TEXAS", "Facility mapping", "declined", "booked", "legal answers"):
         assert text in page
+    # the method says what was done: nothing presumed, conditional answers and what they turn on
+    assert "presume: false" in page and "answers are conditional" in page and "convictions" in page
+    # the records file is named, never the folder it sits in on this machine
+    assert SAMPLE.name in page and str(SAMPLE.parent) not in page
+    # the CLI's table names the records without a state as the report does
+    assert "(no state)" in res.output and "(none)" not in res.output and "(No State)" not in res.output
     res = runner.invoke(app, ["history", "detainers", str(SAMPLE), "--out", str(tmp_path / "r.parquet")])
     assert res.exit_code == 0 and pl.read_parquet(tmp_path / "r.parquet").height == 300
+
+
+def test_report_names_the_shipped_sample_without_its_folder():
+    from cooprules.history.detainers import DEFAULT_FILE
+    from cooprules.history.report import source_label
+
+    assert source_label(DEFAULT_FILE).startswith("the FY2015 sample shipped with cooprules")
+    assert "/" not in source_label(DEFAULT_FILE) and source_label("/home/ana/data/full.csv.gz") == "full.csv.gz"
+    assert source_label("https://example.org/d.csv") == "https://example.org/d.csv"
 
 
 def test_bad_records_file(tmp_path):

@@ -277,7 +277,8 @@ def history_detainers(
               "facts the records lack) beside what ICE recorded:")
     table = Table("state", "records", "mapped", "no", "must", "may", "dep", "declined", "booked", box=None)
     for r in history.by_state().head(12).iter_rows(named=True):
-        table.add_row(str(r["state"] or "(none)").title()[:14], str(r["records"]), str(r["mapped"]), str(r["law_prohibited"]),
+        state = r["state"].title()[:14] if r["state"] else "(no state)"  # as the HTML report says it
+        table.add_row(state, str(r["records"]), str(r["mapped"]), str(r["law_prohibited"]),
                       str(r["law_required"]), str(r["law_permitted"]), str(r["law_conditional"]), str(r["declined"]),
                       str(r["booked"]))
     out.print(table)

@@ -5,11 +5,16 @@ Each record becomes a request: I-247D and I-247 detainers ask the facility to ho
 person (``detainer_hold`` on a ``detainer_request``), I-247N asks to be told of the
 release (``release_notification`` on a ``notification_request``). The facility is
 mapped to the government that runs it (:mod:`.facilities`); the request is answered
-under the law in force on the record's prepare date. The records carry no convictions
-or other facts about the person, so answers that turn on them are ``conditional`` (the
-possible outcomes are listed). ``hours_held_past_release`` is 0: the question is asked
-at the time of release. The 287(g) agreement is not given, so the engine supplies it
-from ICE's list for that date.
+under the law in force on the record's prepare date. The records carry no convictions,
+no pending charges and no word of what papers came with the detainer, so the request is
+made with ``presume: false`` (counsel's analysis, DESIGN.md "Presumed values"): no fact
+the records lack is taken at its presumed value, and an answer that turns on one is
+``conditional``, with the possible outcomes (``possible``) and the facts it turns on
+(``depends_on``). Presuming instead (no convictions, nothing attached), as the guided
+page does for an officer who has the file at hand, would call every California hold
+"prohibited", including those of people whose convictions let the sheriff hold them.
+``hours_held_past_release`` is 0: the question is asked at the time of release. The
+287(g) agreement is not given, so the engine supplies it from ICE's list for that date.
 """
 
 from __future__ import annotations
@@ -187,7 +192,7 @@ def evaluate_records(engine, df: pl.DataFrame, progress=None) -> History:
         if key not in reps:
             instrument = "detainer_request" if action == "detainer_hold" else "notification_request"
             reps[key] = {"responder": {"jurisdiction": ocd, "entity": entity}, "requester": "ice_ero", "action": action,
-                         "instrument": instrument, "subject": {"role": "in_custody"},
+                         "instrument": instrument, "subject": {"role": "in_custody"}, "presume": False,
                          "context": {"location": "jail", "purpose": "civil_immigration_enforcement",
                                      "hours_held_past_release": 0, "date": day}}
     keys, requests = list(reps), list(reps.values())

@@ -9,10 +9,41 @@ import polars as pl
 _EXPLAIN = """Each record is one detainer or notification request ICE prepared (FY2015, October 2014 to July 2015).
 The <b>legal answer</b> is what cooprules gives under the law in force on the record's prepare date, for the
 government that runs the facility (county jail: the sheriff; city jail: the police; state prison: the state's
-corrections department). The records say nothing about the person's convictions, so where the law turns on them the
-answer is <i>conditional</i> and the possible outcomes are listed. <b>Declined</b> means ICE recorded "Detainer
-Declined by LEA"; <b>booked</b> means "Booked into Detention" (ICE took custody); <b>open</b> means no lift reason was
-recorded. Federal and contract facilities, and names that could not be matched, are kept and counted as unmapped."""
+corrections department). The records say nothing about the person's convictions or pending charges, nor what papers
+came with the detainer, and nothing is presumed about them (the requests are made with <code>presume: false</code>):
+where the law turns on such a fact the answer is <i>conditional</i>, and the possible outcomes and the facts it turns
+on are listed. (A user of the guided page is given presumed values instead: no convictions, nothing attached; here
+that would call a hold prohibited even for a person whose convictions let the agency hold them.) <b>Declined</b> means
+ICE recorded "Detainer Declined by LEA"; <b>booked</b> means "Booked into Detention" (ICE took custody); <b>open</b>
+means no lift reason was recorded. Federal and contract facilities, and names that could not be matched, are kept and
+counted as unmapped."""
+
+def source_label(source: str) -> str:
+    """How the report names its records file: the shipped sample by name, a URL as
+    given, any other path by its file name only (a local folder says nothing to a
+    reader and may say too much about the machine)."""
+    from .detainers import DEFAULT_FILE
+
+    if source == DEFAULT_FILE:
+        return "the FY2015 sample shipped with cooprules (ice_detainers_fy2015_sample.csv.gz)"
+    if source.startswith(("http://", "https://")):
+        return source
+    from pathlib import Path
+
+    return Path(source).name
+
+
+def _turns_on(recs: pl.DataFrame) -> str:
+    cond = recs.filter(pl.col("outcome") == "conditional")
+    if cond.is_empty():
+        return "<p>No answer was conditional: the law gave one answer whatever the records lack.</p>"
+    from ..engine.explain import fact_noun
+
+    counts = cond.group_by("depends_on").len().sort(["len", "depends_on"], descending=[True, False])
+    items = "".join(
+        f"<li>{html.escape(', '.join(fact_noun(f) for f in (d or '').split(';') if f) or '(not said)')}: "
+        f"{n:,} record{'s' if n != 1 else ''}</li>" for d, n in counts.iter_rows())
+    return f"<p>{cond.height:,} answers are conditional; each turns on the facts listed (the Parquet output, column <code>depends_on</code>, names them per record):</p><ul>{items}</ul>"
 
 
 def _table(df: pl.DataFrame, limit: int | None = None) -> str:
@@ -50,13 +81,14 @@ table{{border-collapse:collapse;font-size:.8rem}} th,td{{border:1px solid #ccc;p
 th{{background:#f3f3f3;position:sticky;top:0}} .big{{font-size:1.1rem}} p{{max-width:60rem}}
 </style></head><body>
 <h1>ICE detainers, FY2015: the legal answer beside what the agencies did</h1>
-<p class="big">{recs.height:,} records from {html.escape(source)}, prepared {first} to {last}.
+<p class="big">{recs.height:,} records from {html.escape(source_label(source))}, prepared {first} to {last}.
 Facility mapping: <b>{history.match_rate:.1%}</b> of records mapped to the government that runs the facility
 ({int(recs['ocd_id'].is_not_null().sum()):,} mapped, {int(recs['ocd_id'].is_null().sum()):,} unmapped and kept);
 {_rate(recs.filter(pl.col('state').is_not_null()))} of the records that name a state.
 In <i>legal answers</i>, <code>permitted|prohibited</code> is a conditional answer: permitted or prohibited
 depending on facts the records lack.</p>
 <p>{_EXPLAIN}</p>
+{_turns_on(recs)}
 <p>Law applied as of each record's date; corpus {engine.corpus.version}. Not legal advice: each answer cites its
 provisions (see the Parquet output, column <code>citations</code>).</p>
 <h2>California and Texas</h2>{_table(focus)}
