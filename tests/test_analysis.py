@@ -187,6 +187,39 @@ def test_map_differs_where_the_law_changed(engine, scenarios, tmp_path):
     assert "<svg" in page and "detainer-no-convictions" in page and "San Diego" in page and "<script" not in page
 
 
+def test_map_says_the_paper_and_what_was_presumed(engine, scenarios, tmp_path):
+    """An I-247A alone is a different question from an I-247A with an I-200: the map
+    says which it drew, what it presumed, and what another paper would change."""
+    from cooprules.maps import build_map, draw
+
+    day = dt.date(2026, 11, 29)
+    alone = build_map(engine, select(scenarios, ["detainer-no-convictions"])[0], day)
+    i200 = build_map(engine, select(scenarios, ["detainer-i200-no-convictions"])[0], day)
+    assert "Form I-247A) alone, nothing attached (presumed)" in alone.title
+    assert alone.paper in alone.title and "presumed" not in i200.paper
+    assert i200.paper == "a detainer request (Form I-247A) with an administrative arrest warrant (Form I-200)"
+    assert "nothing else came with the paper" in alone.presumed
+    # Polk County, Florida and Polk County, Iowa: permitted on the I-247A alone, required with an I-200,
+    # and the map of the I-247A alone says so
+    for fips in ("12105", "19153"):
+        assert (alone.values[fips], i200.values[fips]) == ("permitted", "required"), fips
+    assert "administrative arrest warrant (Form I-200)" in alone.changes and ": required in " in alone.changes
+    draw(alone, str(tmp_path / "m.html"))
+    page = (tmp_path / "m.html").read_text()
+    assert "Outcome on a detainer request (Form I-247A) alone, nothing attached (presumed)" in page
+    assert "nothing else came with the paper" in page
+
+
+def test_list_scenarios_says_each_paper(scenarios):
+    res = runner.invoke(app, ["matrix", "--list-scenarios"])
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert len(lines) == len(scenarios) and [ln.split()[0] for ln in lines] == [s.id for s in scenarios]
+    by_id = {ln.split()[0]: ln for ln in lines}
+    assert "Form I-247A) alone, nothing attached (presumed)" in by_id["detainer-no-convictions"]
+    assert "with an administrative arrest warrant (Form I-200)" in by_id["detainer-i200-no-convictions"]
+
+
 def test_cli_map_state_level_and_bad_options(tmp_path):
     res = runner.invoke(app, ["map", "--scenario", "detainer-no-convictions", "--level", "state", "--as-of", "2018-06-01",
                               "--out", str(tmp_path / "s.png")])

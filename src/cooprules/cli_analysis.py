@@ -177,7 +177,8 @@ def matrix_command(
                               help="Registry kinds to cover, comma-separated (governments with encoded law are always added)."),
     engine_name: str = typer.Option("local", "--engine", help="local or dask."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, with --engine dask."),
-    list_scenarios: bool = typer.Option(False, "--list-scenarios", help="List the scenario ids and titles, and stop."),
+    list_scenarios: bool = typer.Option(False, "--list-scenarios", help="List the scenario ids (for matrix, map, diff, "
+                                        "whatif), one line each with the paper(s) and the case, and stop."),
 ) -> None:
     """Evaluate every jurisdiction × the standard scenarios into a table (Parquet/CSV);
     each distinct combination of relevant law and facts is evaluated once."""
@@ -187,8 +188,8 @@ def matrix_command(
     with _errors():
         chosen = _scenarios(scenarios)
         if list_scenarios:
-            for s in chosen:
-                out.print(f"{s.id}  [dim]{escape(s.title)} ({s.entity})[/dim]")
+            for s in chosen:  # one line each: id, then the paper(s) and the case in plain words
+                out.print(f"{s.id}  [dim]{escape(s.paper_text())}; {escape(s.title)} (asked of the {s.entity})[/dim]")
             return
         if not save:
             _fail("--out: give FILE.parquet or FILE.csv")
@@ -225,7 +226,9 @@ def matrix_command(
 
 
 def map_command(
-    scenario: str = typer.Option(..., "--scenario", help="Standard scenario id, e.g. detainer-no-convictions."),
+    scenario: str = typer.Option(..., "--scenario", help="Standard scenario id, e.g. detainer-no-convictions "
+                                 "(an I-247A alone) or detainer-i200-no-convictions (with an I-200); "
+                                 "all ids: cooprules matrix --list-scenarios."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date, YYYY-MM-DD (default today)."),
     save: str = typer.Option(..., "--out", help="map.png or map.html."),
     level: str = typer.Option("county", "--level", help="county or state."),
@@ -245,7 +248,11 @@ def map_command(
         chosen = _scenarios(scenarios, [scenario])[0]
         data = build_map(_engine(), chosen, day, level, _entity(entity))
         draw(data, save)
-    out.print(f"{escape(data.title)} -> {escape(save)}\n[dim]{escape(data.note)}[/dim]")
+    out.print(f"{escape(data.title)} -> {escape(save)}")
+    for line in (data.presumed, data.changes):
+        if line:
+            out.print(escape(line))
+    out.print(f"[dim]{escape(data.note)}[/dim]")
 
 
 history_app = typer.Typer(no_args_is_help=True, help="Law against practice on historical records.")

@@ -181,14 +181,19 @@ def plan_units(engine, jframe: pl.DataFrame, scenarios: list[Scenario], as_of: d
 
 
 def evaluate_units_local(engine, units: list[Unit], as_of: dt.date,
-                         progress: Callable[[int], None] | None = None, chunk: int = 500) -> list[tuple[str, str]]:
+                         progress: Callable[[int], None] | None = None, chunk: int = 500,
+                         on_decision: Callable[[Unit, Any], None] | None = None) -> list[tuple[str, str]]:
     """Evaluate units on this machine with ``engine.evaluate_many``; returns
     ``(outcome, ;-joined citation ids)`` per unit. ``progress(n)`` is called after each
-    chunk of ``n`` units."""
+    chunk of ``n`` units; ``on_decision(unit, decision)`` with each unit's whole
+    :class:`~cooprules.vocabulary.Decision` (or its ``RequestError``), for callers that
+    report more than the outcome (the map: what was presumed, what would change it)."""
     out: list[tuple[str, str]] = []
     for i in range(0, len(units), chunk):
         part = units[i:i + chunk]
-        for d in engine.evaluate_many([u.request for u in part], as_of=as_of):
+        for unit, d in zip(part, engine.evaluate_many([u.request for u in part], as_of=as_of)):
+            if on_decision is not None:
+                on_decision(unit, d)
             out.append(_summary(d))
         if progress:
             progress(len(part))
@@ -205,7 +210,8 @@ def _summary(d) -> tuple[str, str]:
 
 def run_matrix(engine, scenarios: list[Scenario], as_of: dt.date, jurisdictions: list[str] | None = None,
                entity: str | None = None, evaluate: Callable[..., list[tuple[str, str]]] | None = None,
-               progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None) -> pl.DataFrame:
+               progress: Callable[[int], None] | None = None, on_plan: Callable[[int, int], None] | None = None,
+               with_group: bool = False) -> pl.DataFrame:
     """Evaluate ``jurisdictions`` (default :func:`matrix_jurisdictions`) × ``scenarios``
     under the law of ``as_of``.
 
@@ -213,7 +219,8 @@ def run_matrix(engine, scenarios: list[Scenario], as_of: dt.date, jurisdictions:
     machine; :func:`cooprules.analysis.dask_runner.dask_evaluator` for a cluster).
     ``on_plan(n_units, n_rows)`` is told the work size before it starts.
     Returns a Polars DataFrame with :data:`COLUMNS`, one row per jurisdiction and
-    scenario, sorted by jurisdiction then scenario order.
+    scenario, sorted by jurisdiction then scenario order; ``with_group`` adds the
+    ``group`` column (the law group of :attr:`Unit.cells`, to join per-unit detail).
     """
     if jurisdictions is None:
         jurisdictions = matrix_jurisdictions(engine)
@@ -240,7 +247,7 @@ def run_matrix(engine, scenarios: list[Scenario], as_of: dt.date, jurisdictions:
     table = (jframe.join(answers, on="group", how="inner")
              .sort(["jurisdiction", "order"])
              .with_columns(pl.lit(as_of).alias("as_of"), pl.lit(engine.corpus.version).alias("corpus_version"))
-             .select(COLUMNS))
+             .select(COLUMNS + (["group"] if with_group else [])))
     return table
 
 

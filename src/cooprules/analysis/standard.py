@@ -59,6 +59,27 @@ class Scenario:
         req["responder"] = {**req.get("responder", {}), "jurisdiction": jurisdiction, "entity": ent}
         return req
 
+    def paper_text(self) -> str:
+        """The paper(s) the scenario is about, in plain words: "a detainer request (Form
+        I-247A) alone, nothing attached (presumed)" when it leaves ``attachments`` out
+        (the engine then presumes nothing else came, VOCABULARY.md "Presumed values");
+        "... alone, nothing attached" when it says ``attachments: []``; "... with an
+        administrative arrest warrant (Form I-200)" when it names what came. The names
+        of the papers are :func:`cooprules.engine.explain.unless_values_text`'s."""
+        from ..engine.explain import unless_values_text
+
+        def name(word: str) -> str:
+            text = unless_values_text("attachments", [word])
+            return text.removesuffix(" came with it") if text.endswith(" came with it") else word.replace("_", " ")
+
+        main = name(self.request["instrument"])
+        attached = self.request.get("attachments")
+        if attached is None:
+            return f"{main} alone, nothing attached (presumed)"
+        if not attached:
+            return f"{main} alone, nothing attached"
+        return f"{main} with " + " and ".join(name(a) for a in attached)
+
     @functools.cached_property
     def _model(self):
         return parse_request(self.request_for("ocd-division/country:us"))

@@ -27,7 +27,7 @@ LABELS = {"prohibited": "prohibited (must not)", "required": "required (must)", 
 class MapData:
     """What to draw: ``level`` (``county`` or ``state``), ``values`` FIPS -> outcome,
     ``names`` FIPS -> jurisdiction name, ``title``, ``subtitle`` (scenario text),
-    ``note`` (date, corpus version, counts)."""
+    ``note`` (date, corpus version, counts), ``paper``, ``presumed`` and ``changes``."""
 
     level: str
     values: dict[str, str]
@@ -35,6 +35,11 @@ class MapData:
     title: str = ""
     subtitle: str = ""
     note: str = ""
+    #: the paper(s) the scenario is about, said in the legend's title (:meth:`~cooprules.analysis.standard.Scenario.paper_text`)
+    paper: str = ""
+    #: what the answers presumed, and what would change them, counted in shapes (sentences; may be "")
+    presumed: str = ""
+    changes: str = ""
     #: names of the shapes with no answer, and of the answers with no shape (set with the note)
     blank: list[str] = field(default_factory=list)
     undrawn: list[str] = field(default_factory=list)
@@ -72,8 +77,14 @@ def render_png(data: MapData, path: str, dpi: int = 110) -> None:
         for ring in shape.rings:
             polys.append(ring)
             colours.append(_colour(data, fips))
-    fig = plt.figure(figsize=(12, 8.6))
-    ax = fig.add_axes([0.01, 0.15, 0.98, 0.71])
+    explain = [line for text in (data.presumed, data.changes) if text for line in textwrap.wrap(text, 170)]
+    head = textwrap.wrap(data.title, 90)
+    sub = textwrap.wrap(data.subtitle, 150)
+    fig = plt.figure(figsize=(12, 9.6))
+    # top to bottom: title, subtitle, map, legend (titled with the paper), what was presumed, the note
+    top = 0.975 - 0.032 * len(head) - 0.022 * len(sub)
+    bottom = 0.20 + 0.017 * len(explain)
+    ax = fig.add_axes([0.01, bottom, 0.98, top - bottom - 0.01])
     ax.add_collection(PolyCollection(polys, facecolors=colours, edgecolors="#ffffff", linewidths=0.15))
     if data.level == "county":
         outlines = [ring for s in shapes("state").values() for ring in s.rings]
@@ -82,11 +93,12 @@ def render_png(data: MapData, path: str, dpi: int = 110) -> None:
     ax.set_ylim(HEIGHT, 0)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.text(0.02, 0.965, data.title, fontsize=16, weight="bold", va="top")
-    fig.text(0.02, 0.915, "\n".join(textwrap.wrap(data.subtitle, 150)), fontsize=11, va="top")
+    fig.text(0.02, 0.975, "\n".join(head), fontsize=15, weight="bold", va="top")
+    fig.text(0.02, 0.975 - 0.032 * len(head), "\n".join(sub), fontsize=10, va="top")
     handles = [Patch(facecolor=COLOURS[k], edgecolor="#888888", label=_counted(data, k)) for k in _present(data)]
-    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), frameon=False, fontsize=10,
-               bbox_to_anchor=(0.5, 0.085))
+    fig.legend(handles=handles, loc="upper center", ncol=min(4, len(handles)), frameon=False, fontsize=10,
+               bbox_to_anchor=(0.5, bottom), title=_legend_title(data), title_fontproperties={"weight": "bold", "size": 10})
+    fig.text(0.02, bottom - 0.065, "\n".join(explain), fontsize=9, va="top")
     fig.text(0.02, 0.008, "\n".join(textwrap.wrap(data.note, 190)), fontsize=8, color="#555555", va="bottom")
     fig.savefig(path, dpi=dpi)
     plt.close(fig)
@@ -103,6 +115,10 @@ def _lists(data: MapData) -> str:
             out += (f'<details class="note"><summary>{html.escape(label)} ({len(items)})</summary><p>'
                     + html.escape(", ".join(items)) + "</p></details>")
     return out
+
+
+def _legend_title(data: MapData) -> str:
+    return f"Outcome on {data.paper}" if data.paper else "Outcome"
 
 
 def _counted(data: MapData, k: str) -> str:
@@ -138,10 +154,11 @@ li span{{display:inline-block;width:1rem;height:1rem;margin-right:.4rem;vertical
 .note{{color:#555;font-size:.85rem}}
 </style></head><body>
 <h1>{html.escape(data.title)}</h1>
-<p>{html.escape(data.subtitle)}</p>
+<p>{html.escape(data.subtitle)}</p>{''.join(f"<p>{html.escape(t)}</p>" for t in (data.presumed, data.changes) if t)}
 <svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{html.escape(data.title)}">
 <g stroke="#fff" stroke-width="0.2">{''.join(parts)}</g>{outlines}
 </svg>
+<p><b>{html.escape(_legend_title(data))}</b></p>
 <ul>{legend}</ul>
 <p class="note">{html.escape(data.note)}</p>{_lists(data)}
 </body></html>
