@@ -143,6 +143,57 @@ def test_whatif_invalid_draft_gets_lint_messages(engine, scenarios):
     assert "detainer_hld" in text and "did you mean 'detainer_hold'" in text
 
 
+EXAMPLE_DRAFT = Path(__file__).parents[1] / "src" / "cooprules" / "examples" / "draft-ordinance.yaml"
+
+
+def test_whatif_shipped_example_draft_runs_with_its_own_prefix(engine, scenarios):
+    """The README's example: a city with no folder yet, whose draft sets id_prefix: sdcity."""
+    chosen = select(scenarios, ["notification-serious-felony", "info-custody-status-no-convictions",
+                                "detainer-no-convictions"])
+    result = what_if(engine, chosen, str(EXAMPLE_DRAFT), as_of=dt.date(2026, 6, 1))
+    assert result.added == ["sdcity-draft-1", "sdcity-draft-2", "sdcity-draft-3"]
+    assert result.jurisdictions == ["ocd-division/country:us/state:ca/place:san_diego"]
+    moved = {r["scenario"]: (r["before"], r["after"], r["citations_after"])
+             for r in result.changes.iter_rows(named=True) if r["before"] != r["after"]}
+    assert moved["notification-serious-felony"][:2] == ("permitted", "prohibited")
+    assert "sdcity-draft-2" in moved["notification-serious-felony"][2]
+    assert "detainer-no-convictions" not in moved  # already prohibited by state law
+
+
+def _draft_for_los_angeles(tmp_path, prefix_line: str, pid: str) -> str:
+    text = EXAMPLE_DRAFT.read_text().replace("ocd-division/country:us/state:ca/place:san_diego",
+                                             "ocd-division/country:us/state:ca/place:los_angeles")
+    text = text.replace("id_prefix: sdcity\n", prefix_line).replace("sdcity-draft-1", pid)
+    text = text.replace("sdcity-draft-2", pid + "b").replace("sdcity-draft-3", pid + "c")
+    path = tmp_path / "la-draft.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_whatif_draft_for_a_lawmaker_with_a_folder_uses_its_prefix(engine, scenarios, tmp_path):
+    """Los Angeles has a folder (id_prefix lacity): the draft's own id_prefix cannot replace it,
+    and the error says which prefix is required and why; with it, the draft runs."""
+    chosen = select(scenarios, ["info-custody-status-no-convictions"])
+    with pytest.raises(DraftError) as exc:
+        what_if(engine, chosen, _draft_for_los_angeles(tmp_path, "id_prefix: la\n", "la-draft-1"))
+    msg = str(exc.value)
+    assert "id_prefix: 'la' cannot be used" in msg and "whose id_prefix is 'lacity'" in msg
+    assert "rules/us/ca/place-los_angeles" in msg and "'id_prefix: lacity'" in msg
+    with pytest.raises(DraftError, match=r"provision id 'la-draft-1', 'la-draft-1b', 'la-draft-1c' must start with "
+                                         r"'lacity-': the id_prefix of .*place:los_angeles's folder"):
+        what_if(engine, chosen, _draft_for_los_angeles(tmp_path, "", "la-draft-1"))
+    result = what_if(engine, chosen, _draft_for_los_angeles(tmp_path, "", "lacity-draft-1"), as_of=dt.date(2026, 6, 1))
+    assert result.added == ["lacity-draft-1", "lacity-draft-1b", "lacity-draft-1c"]
+
+
+def test_whatif_new_lawmaker_ids_must_carry_the_drafts_prefix(engine, scenarios, tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text(EXAMPLE_DRAFT.read_text().replace("id: sdcity-draft-2", "id: sandiego-draft-2"))
+    with pytest.raises(DraftError, match=r"provision id 'sandiego-draft-2' must start with 'sdcity-': the draft's "
+                                         r"id_prefix \(ocd-division/country:us/state:ca/place:san_diego has no folder"):
+        what_if(engine, scenarios[:1], str(path))
+
+
 def test_whatif_remove_a_state_provision(engine, scenarios):
     chosen = select(scenarios, ["release-date-no-convictions", "detainer-no-convictions"])
     result = what_if(engine, chosen, remove=["ca-gov-7284.6-a1C"], as_of=dt.date(2026, 6, 1))

@@ -88,6 +88,35 @@ def _folder_for(engine, root: Path, ocd_id: str, id_prefix: str | None) -> Path:
     return folder
 
 
+def _check_prefix(engine, ocd_id: str, id_prefix: str | None, ids: list[str]) -> None:
+    """Every provision id of a lawmaker starts with its folder's ``id_prefix`` and a
+    hyphen (docs/rule-format.md; the loader refuses any other). A draft for a
+    government that already has a folder uses that folder's prefix: a different
+    ``id_prefix:`` in the draft raises :class:`DraftError` naming the prefix required
+    and the folder it comes from; a draft for a government with no folder yet sets the
+    prefix with its own ``id_prefix:``. An id without the prefix raises
+    :class:`DraftError` naming the ids and the prefix."""
+    folder = engine.corpus.folders.get(ocd_id)
+    if folder is not None:
+        where = f"rules/{engine.corpus.folder_paths[ocd_id]}"
+        if id_prefix and id_prefix != folder.id_prefix:
+            raise DraftError(
+                f"--add: id_prefix: '{id_prefix}' cannot be used for {ocd_id}: the corpus already has its folder "
+                f"({where}), whose id_prefix is '{folder.id_prefix}', and every provision id of a lawmaker starts with "
+                f"its folder's id_prefix; write 'id_prefix: {folder.id_prefix}' (or leave it out) and ids such as "
+                f"'{folder.id_prefix}-draft-1'")
+        prefix, why = folder.id_prefix, f"the id_prefix of {ocd_id}'s folder, {where}"
+    elif id_prefix:
+        prefix, why = id_prefix, f"the draft's id_prefix ({ocd_id} has no folder in the corpus yet)"
+    else:
+        return  # _folder_for says a new folder needs an id_prefix
+    wrong = [pid for pid in ids if not pid.startswith(prefix + "-")]
+    if wrong:
+        shown = ", ".join(f"'{w}'" for w in wrong[:5]) + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+        raise DraftError(f"--add: provision id {shown} must start with '{prefix}-': {why}; every provision id of a "
+                         "lawmaker starts with its id_prefix and a hyphen (docs/rule-format.md)")
+
+
 def _remove(root: Path, corpus, ids: list[str]) -> None:
     """Delete provisions ``ids`` from their files in the copied tree, and drop them from
     other provisions' ``overrides``."""
@@ -132,10 +161,11 @@ def build_modified(engine, draft: str | None, remove: list[str], workdir: Path) 
             ocd_id = engine.registry.canonical(ocd_id)
         except ValueError as exc:
             raise DraftError(f"--add: jurisdiction: {exc}") from None
+        added = [str(p.get("id")) for p in data.get("provisions") or [] if isinstance(p, dict)]
+        _check_prefix(engine, ocd_id, None if id_prefix is None else str(id_prefix).strip(), added)
         folder = _folder_for(engine, root, ocd_id, id_prefix)
         target = folder / f"_draft-{Path(draft).stem}.yaml"
         target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        added = [str(p.get("id")) for p in data.get("provisions") or [] if isinstance(p, dict)]
         touched.append(ocd_id)
     if remove:
         _remove(root, engine.corpus, remove)
