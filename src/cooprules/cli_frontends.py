@@ -115,8 +115,8 @@ def register(app: typer.Typer) -> None:
         for n, q in enumerate(questions, 1):
             typer.echo("")
             typer.echo(_("Question %(n)s of %(total)s") % {"n": n, "total": len(questions)})
-            if lang == "en":
-                typer.echo(q.case.name)
+            if lang == "en" and q.heading:  # the scenario's name without its answer
+                typer.echo(q.heading)
             for head, text in quizzes.situation(q, engine, _):
                 typer.echo(f"  {head}: {text}")
             for i, c in enumerate(quizzes.CHOICES, 1):
@@ -132,6 +132,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo(_("Not quite. You chose: %(choice)s.") % {"choice": _(labels.OUTCOMES[choice])})
             now, *lines = quizzes.explanation(q, lang, _, engine)
             typer.echo(f"  {_(labels.OUTCOMES[q.answer])}: {now}")
+            if lang == "en":  # the scenario's full name, answer and all, once the trainee has answered
+                typer.echo(f"    {q.case.name}")
             for line in lines:
                 typer.echo(f"    {line}")
             for c in q.decision.citations:

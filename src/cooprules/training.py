@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,29 @@ def offices() -> list[tuple[str, str, int]]:
     return sorted(((j, e, n) for (j, e), n in counts.items()), key=lambda t: (-t[2], t[0], t[1]))
 
 
+#: Words that say or hint at an answer; a heading that still has one after
+#: :func:`heading` has cut the scenario name down is not shown at all.
+_ANSWER_WORDS = re.compile(r"forbid|prohibit|permit|allow|requir|\bmust\b|\bmay\b|conditional|unless|presum|"
+                           r"barred|\bvoid\b|\bno hold\b|preempt|\blawful only\b", re.IGNORECASE)
+
+
+def heading(case: Case) -> str:
+    """The scenario's name as a question heading that does not give the answer away.
+
+    Scenario names are written for lawyers reading the tests and often end with the
+    answer: "Violent felony conviction, notification request (state permits, City
+    forbids)", "I-247A with an I-200: no hold unless a judicial warrant", "... -
+    prohibited", "..., presume false: conditional per value". The heading keeps the
+    situation (the text before the first ": ", "; " or " - ", without parentheses
+    that follow a space, without "presume false") and is "" when what is left still
+    names an outcome ("Jail staff must try to establish ..."); the full name is shown
+    with the answer. Returns English text, as scenario names are."""
+    name = re.sub(r"\s+\([^()]*\)", "", case.name)  # "(state permits, City forbids)"; keeps "287(g)"
+    name = re.split(r":\s|;\s|\s[-\u2013\u2014]\s", name, maxsplit=1)[0]
+    name = re.sub(r",?\s*presume(?:d)? false\b", "", name, flags=re.IGNORECASE).strip(" ,;:.")
+    return "" if _ANSWER_WORDS.search(name) else name
+
+
 @dataclass
 class Question:
     """One quiz question: the case, its request, the right outcome and the engine's
@@ -72,6 +96,11 @@ class Question:
     request: dict[str, Any]
     answer: str
     decision: Decision
+
+    @property
+    def heading(self) -> str:
+        """The case's name without the answer in it (:func:`heading`; "" to show none)."""
+        return heading(self.case)
 
 
 def pick_cases(jurisdiction: str, entity: str, count: int = DEFAULT_COUNT, seed: int = 0) -> list[Case]:
@@ -165,6 +194,8 @@ def situation(question: Question, engine, gettext: Callable[[str], str]) -> list
             if name == "date":
                 continue
             facts.append(_fact_text(f"{root}.{name}", value, _))
+    if r.get("presume") is False:  # the trainee must know nothing is presumed: the answer turns on it
+        facts.append(_("For counsel: the full analysis, assuming nothing that was not said"))
     if facts:
         rows.append((_("Facts"), "; ".join(facts)))
     if (r.get("context") or {}).get("date"):

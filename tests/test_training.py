@@ -1,0 +1,77 @@
+"""Training quizzes (cooprules.training, ``cooprules train``): the question must not
+give its answer away; the answer and the scenario's full name come after the choice."""
+
+from __future__ import annotations
+
+import re
+
+from typer.testing import CliRunner
+
+from cooprules import training
+from cooprules.cli import app
+
+runner = CliRunner()
+LA = "ocd-division/country:us/state:ca/place:los_angeles"
+#: Words that would tell a trainee the answer before they choose.
+TELLS = re.compile(r"forbid|prohibit|permit|allow|requir|\bmust\b|\bmay\b|conditional|unless|presum|\bvoid\b",
+                   re.IGNORECASE)
+
+
+def _case(name: str):
+    return next(c for c in training.all_cases() if c.name == name)
+
+
+def test_heading_cuts_the_answer_out_of_scenario_names():
+    cases = {
+        "Violent felony conviction, notification request (state permits, City forbids)":
+            "Violent felony conviction, notification request",
+        "LAPD jail, I-247X transfer request, serious felony conviction (state permits, City forbids)":
+            "LAPD jail, I-247X transfer request, serious felony conviction",
+        "LAPD civil arrest on an I-205: prohibited whatever came with it": "LAPD civil arrest on an I-205",
+        "ICE interview, inmate declines - prohibited": "ICE interview, inmate declines",
+        "Sheriff's jail, I-247A with an I-200: no hold unless a judicial warrant": "Sheriff's jail, I-247A with an I-200",
+        "LAPD, previously removed person, presume false: conditional on convictions, per value":
+            "LAPD, previously removed person",
+    }
+    for name, expected in cases.items():
+        assert training.heading(_case(name)) == expected, name
+    # a name whose situation itself states the answer gets no heading at all
+    assert training.heading(_case("Jail staff must try to establish a new inmate's nationality and status - required (42-4-14)")) == ""
+
+
+def test_no_heading_of_any_quiz_case_names_an_outcome():
+    usable = [c for c in training.all_cases() if c.expect.get("outcome") in training.CHOICES]
+    assert len(usable) > 1000
+    leaks = [(c.name, training.heading(c)) for c in usable if TELLS.search(training.heading(c))]
+    assert leaks == []
+    kept = [c for c in usable if training.heading(c)]
+    assert len(kept) > 0.9 * len(usable)  # most questions keep a heading
+    assert any("287(g)" in training.heading(c) for c in usable)  # "(g)" is not a parenthesis to cut
+
+
+def test_cli_train_question_hides_the_answer_until_chosen():
+    res = runner.invoke(app, ["train", "-j", LA, "-e", "police", "--count", "20"], input="3\n" * 20)
+    assert res.exit_code == 0, res.output
+    blocks = res.output.split("Question ")[1:]
+    assert len(blocks) == 20
+    shown_full_name = 0
+    for block in blocks:
+        asked, _, after = block.partition("What is the answer?")
+        situation = asked.split("\n  1. ")[0]
+        assert not TELLS.search(situation.split("\n  Facts:")[0]), situation
+        assert "(state permits, City forbids)" not in asked
+        shown_full_name += "(state permits, City forbids)" in after
+    assert shown_full_name >= 1  # the full name, answer and all, follows the answer
+
+
+def test_presume_false_case_says_nothing_is_presumed():
+    case = _case("LAPD, previously removed person, presume false: conditional on convictions, per value")
+    from cooprules import default_engine
+    from cooprules.web.i18n import gettext_for
+
+    engine = default_engine()
+    q = training.Question(case, case.request, str(case.expect["outcome"]), engine.evaluate(case.request))
+    facts = dict(training.situation(q, engine, gettext_for("en")))["Facts"]
+    assert "assuming nothing that was not said" in facts
+    es = dict(training.situation(q, engine, gettext_for("es")))
+    assert "sin suponer nada" in "".join(es.values())
