@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -365,7 +366,8 @@ def cli_search():
             cli.out = old
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         ids = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("ocd-division/")]
-        return result.exit_code, ids, result.stderr
+        # the note and the count are lines of the listing (stdout); errors go to stderr
+        return result.exit_code, ids, result.stdout + result.stderr
     return run
 
 
@@ -395,6 +397,29 @@ def test_cli_search_pages_with_a_total(cli_search, reg):
     assert f"5-8 of {total} matches" in err
     code, _, err = cli_search("houston", "--limit", "4", "--page", "999")
     assert code == 1 and "past the last page" in err
+
+
+def test_cli_search_note_first_count_last_each_on_its_own_line():
+    """However stdout and stderr are captured or joined, the "closest names" note comes
+    before the matches and the count is a line of its own after them."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    import cooprules.cli as cli
+
+    old = cli.out
+    cli.out = Console(width=400, soft_wrap=True)
+    try:
+        result = CliRunner().invoke(cli.app, ["jurisdictions", "--search", "Los Angles", "--limit", "2"])
+    finally:
+        cli.out = old
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == "no name matches 'Los Angles'; the closest names:"
+    assert all(line.startswith("ocd-division/") for line in lines[1:-1]) and len(lines) == 4
+    assert re.fullmatch(r"1-2 of [\d,]+ matches \(page 1 of \d+\)(; next page: --page 2)?", lines[-1]), lines[-1]
+    # stdout first, then stderr (a common way to join them): the same order
+    assert (result.stdout + result.stderr).splitlines() == lines
 
 
 def test_cli_search_leaves_out_subdivisions_unless_asked(cli_search):

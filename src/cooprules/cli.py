@@ -353,7 +353,15 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
                   all_kinds: bool = typer.Option(False, "--all", help="Include subdivisions (council districts, wards, ...)."),
                   ) -> None:
     """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs
-    (governments with encoded law first; misspelt names get the closest names)."""
+    (governments with encoded law first; misspelt names get the closest names).
+
+    A search prints, on standard output and in this order, each on its own line: the
+    note that no name matched exactly (when the closest names are shown), the matches
+    (``OCD-ID  name (kind)``), and the count (``1-20 of 57 matches (page 1 of 3); next
+    page: --page 2``). One stream keeps that order however the output is captured or
+    merged (the note and the count used to go to standard error, and came out after
+    the matches, or glued to the last, when the two streams were joined). A search
+    with no match, or a page past the last, is an error on standard error, exit 1."""
     engine = _engine()
     if search:
         folders = engine.corpus.folders
@@ -362,18 +370,18 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
         if not found.total:
             err.print(f"no jurisdiction matches '{escape(search)}'")
             raise typer.Exit(1)
-        if found.approximate:
-            err.print(f"no name matches '{escape(search)}'; the closest names:")
-        for j in found.hits:
-            law = "  [green]encoded law[/green]" if j.ocd_id in folders else ""
-            out.print(f"{j.ocd_id}  {escape(j.display_name)} [dim]({j.kind})[/dim]{law}", soft_wrap=True)
         first, last = found.offset + 1, found.offset + len(found.hits)
         pages = -(-found.total // limit)
         if not found.hits:
             err.print(f"page {page} is past the last page ({pages}) of {found.total:,} matches")
             raise typer.Exit(1)
+        if found.approximate:
+            out.print(f"no name matches '{escape(search)}'; the closest names:", soft_wrap=True)
+        for j in found.hits:
+            law = "  [green]encoded law[/green]" if j.ocd_id in folders else ""
+            out.print(f"{j.ocd_id}  {escape(j.display_name)} [dim]({j.kind})[/dim]{law}", soft_wrap=True)
         more = f"; next page: --page {page + 1}" if last < found.total else ""
-        err.print(f"[dim]{first:,}-{last:,} of {found.total:,} matches (page {page} of {pages}){more}[/dim]")
+        out.print(f"[dim]{first:,}-{last:,} of {found.total:,} matches (page {page} of {pages}){more}[/dim]", soft_wrap=True)
         return
     counts: dict[str, int] = {}
     for cp in engine.corpus.provisions.values():
