@@ -85,3 +85,40 @@ def test_http_presume_false_gives_the_full_conditional_analysis():
     assert presumed["outcome"] == "prohibited" and presumed["unless"]
     assert full["outcome"] == "conditional" and not full["presumed"] and not full["unless"]
     assert bad.status_code == 422 and "presume" in bad.text
+
+
+def test_batch_example_body_gives_the_results_it_shows():
+    """The README's `curl .../v1/decisions/batch` body, posted as written: one result per
+    request with index, the echoed id and the decision the comment names."""
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from cooprules.api.app import create_app
+
+    (block,) = [b for b in _blocks("sh") if "/v1/decisions/batch" in b]
+    body = json.loads(re.search(r"-d '(.*?)'", block, flags=re.S).group(1))
+    assert set(body) == {"requests", "as_of"}
+    with TestClient(create_app()) as client:
+        result = client.post("/v1/decisions/batch", json=body).json()
+        bad = dict(body["requests"][0], id="q2", action="hold")
+        mixed = client.post("/v1/decisions/batch", json={"requests": [body["requests"][0], bad]}).json()
+    (item,) = result["results"]
+    assert list(item) == ["index", "id", "decision"] and item["index"] == 0 and item["id"] == "q1"
+    assert f'"outcome": "{item["decision"]["outcome"]}"' in block
+    second = mixed["results"][1]
+    assert list(second) == ["index", "id", "error"] and second["error"]["errors"][0]["field"] == "action"
+
+
+def test_paths_the_readme_names_exist():
+    root = Path(__file__).parents[1]
+    named = set(re.findall(r"(?:src/cooprules|tests/scenarios|docs)/[\w./-]+\.(?:yaml|json|md|csv)", README))
+    assert "src/cooprules/examples/draft-ordinance.yaml" in named
+    assert [p for p in sorted(named) if not (root / p).is_file()] == []
+
+
+def test_coverage_counts_the_local_governments_encoded(engine):
+    """The README's count of cities, counties and school districts is the corpus's."""
+    local = [j for j in engine.corpus.folders if j.count("/") >= 3]
+    said = int(re.search(r"(\d+)\s+cities, counties and school districts", README).group(1))
+    assert said == len(local), f"README.md, Coverage: says {said}, the corpus has {len(local)} local governments"
