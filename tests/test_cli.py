@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import cooprules
 import cooprules.cli as cli
 from cooprules.cli import app
+from rulefiles import rules_tree as write_rules, test_act
 
 SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
 HOLD_RULE = "ca-gov-7284.6-a1B"
@@ -84,6 +85,38 @@ def test_ask_prints_the_plain_answer_first(runner):
     assert HOLD_CITE in out
     # the citations come after the answer, and the layer-by-layer trace after them
     assert out.index("PROHIBITED") < out.index(HOLD_CITE) < out.index("Layer by layer")
+
+
+def test_ask_in_spanish(runner):
+    """``--lang es``: the deputy reads the heading, the summary, what was presumed, the
+    exception and the duties in Spanish; ids and citations stay as they are."""
+    result = runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                 "-i", "detainer_request", "--date", "2025-06-01", "--lang", "es"])
+    no_crash(result)
+    assert result.exit_code == 0, all_output(result)
+    out = stdout_of(result)
+    first = out.strip().splitlines()[0]
+    assert first.startswith("NO DEBE") and "No la retenga" in first, first
+    assert "Se da por hecho (no indicado):" in out and "Salvo que:" in out and "Obligaciones:" in out
+    assert "orden judicial" in out  # the exception: a judicial warrant
+    assert "Entregue a la persona una copia" in out  # Gov. Code § 7283.1(b), in the law's catalog
+    assert HOLD_CITE in out and HOLD_RULE in out
+    assert "Presumed" not in out and "Duties:" not in out and "Layer by layer" not in out
+    brief = stdout_of(runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                          "-i", "detainer_request", "--date", "2025-06-01", "--lang", "es", "--brief"]))
+    assert brief.startswith("NO DEBE") and "salvo →" in brief
+    as_json = json.loads(stdout_of(runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                                       "-i", "detainer_request", "--date", "2025-06-01",
+                                                       "--lang", "es", "--json"])))
+    assert as_json["outcome"] == "prohibited" and as_json["summary"].startswith("No la retenga")
+
+
+def test_ask_unknown_language_exits_2_naming_the_languages(runner):
+    result = runner.invoke(app, ASK_HOLD + ["--lang", "fr"])
+    no_crash(result)
+    assert result.exit_code == 2
+    text = all_output(result)
+    assert "--lang" in text and "en, es" in text
 
 
 def test_ask_json(runner):
@@ -281,29 +314,7 @@ def test_jurisdictions_lists_encoded_folders(runner, wide_console):
 
 
 # ---------------------------------------------------------------- lint
-JURISDICTION_US = """\
-ocd_id: ocd-division/country:us
-name: United States
-id_prefix: us
-"""
-
-TEST_RULES = """\
-document:
-  title: Test Act
-  cite: Test Act §§ 1-2
-  source: https://example.org/test-act
-  source_kind: statute
-  effective_from: 2018-01-01
-  binds: all
-  confidence: confirmed
-  checked: {{url: "https://example.org/test-act", on: 2026-01-05, what: text}}
-provisions:
-  - id: us-test-1
-    cite: Test Act § 1
-    title: No holds on a detainer
-    actions: [detainer_hold]
-    effect: prohibited
-    when: "instrument == 'detainer_request'"
+TEST_RULES_EXTRA = """\
   - id: us-test-2
     cite: Test Act § 2
     title: Holds on a judicial warrant
@@ -312,13 +323,13 @@ provisions:
     when: "instrument == 'judicial_warrant' || 'judicial_warrant' in attachments"
     overrides: [{target}]
 """
+PROVENANCE = """\
+  confidence: confirmed
+  checked: {url: "https://example.org/test-act", on: 2026-01-05, what: text}"""
 
 
 def rules_tree(root: Path, target: str) -> Path:
-    (root / "us").mkdir(parents=True)
-    (root / "us" / "_jurisdiction.yaml").write_text(JURISDICTION_US, encoding="utf-8")
-    (root / "us" / "test.yaml").write_text(TEST_RULES.format(target=target), encoding="utf-8")
-    return root
+    return write_rules(root, test_act(TEST_RULES_EXTRA.format(target=target), provenance=PROVENANCE))
 
 
 def test_lint_clean_tree_exits_0(runner, tmp_path, wide_console):

@@ -50,3 +50,38 @@ def test_create_user_record_list_report_export(tmp_path, monkeypatch):
         frame = pl.read_csv(path) if fmt == "csv" else pl.read_parquet(path)
         assert frame.height == 2 and set(frame["action"]) == {"detainer_hold", "custody_transfer"}
     assert runner.invoke(app, ["ledger", "list", "--token", "clr_wrong"]).exit_code == 2
+
+
+def test_user_revoke_one_token_or_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    first = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    second = runner.invoke(app, ["ledger", "user", "token", "ana"]).stdout.strip()
+    neither = runner.invoke(app, ["ledger", "user", "revoke", "ana"])
+    assert neither.exit_code == 2 and "--token TOKEN or --all" in neither.output
+    done = runner.invoke(app, ["ledger", "user", "revoke", "ana", "--token", "-"], input=first + "\n")
+    assert done.exit_code == 0 and "1 token(s)" in done.output
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", first]).exit_code == 2
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "user", "revoke", "ana", "--all"]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 2
+
+
+def test_list_fits_80_columns_with_words_whole(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import cooprules.cli_ledger as cli_ledger
+
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    token = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    lines = json.dumps({"request": request("transfer"), "disposition": "complied"}) + "\n"
+    assert runner.invoke(app, ["ledger", "record", "-", "--token", token], input=lines).exit_code == 0
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_ledger, "out", Console(file=screen, width=80))
+    assert runner.invoke(app, ["ledger", "list", "--token", token]).exit_code == 0
+    shown = screen.getvalue()
+    assert max(len(x) for x in shown.splitlines()) <= 80, shown
+    assert "custody_transfer" in shown and "complied" in shown and "transfer_request" in shown
