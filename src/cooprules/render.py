@@ -126,7 +126,8 @@ def describe_values(values: list[FactValue]) -> list[tuple[str, str]]:
                 label = (f"{cat} {_n(lo)} or more years ago" if hi == every[-1] and lo > every[0]
                          else f"{cat} within {_n(hi)} years" if lo == every[0] else f"{cat} {_n(lo)}–{_n(hi)} years ago")
             groups.setdefault(outcomes, []).append(label)
-    return [(outcomes, "; ".join(labels)) for outcomes, labels in groups.items()]
+    return [(outcomes + (" (then turns on the other facts)" if " or " in outcomes else ""), "; ".join(labels))
+            for outcomes, labels in groups.items()]
 
 
 def _n(x: float) -> str:
