@@ -25,7 +25,7 @@ def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> Non
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{escape(outcome_heading(d.outcome.value, lang))}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
-        cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
+        cites = "; ".join(_cite_of(corpus, c) for c in u.citations)
         sentence = unless_text(u, lang, d.outcome)
         said = sentence in d.summary  # the summary already says it: only what it rests on
         out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {u.outcome.value}"
