@@ -86,6 +86,38 @@ def test_ask_prints_the_plain_answer_first(runner):
     assert out.index("PROHIBITED") < out.index(HOLD_CITE) < out.index("Layer by layer")
 
 
+def test_ask_in_spanish(runner):
+    """``--lang es``: the deputy reads the heading, the summary, what was presumed, the
+    exception and the duties in Spanish; ids and citations stay as they are."""
+    result = runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                 "-i", "detainer_request", "--date", "2025-06-01", "--lang", "es"])
+    no_crash(result)
+    assert result.exit_code == 0, all_output(result)
+    out = stdout_of(result)
+    first = out.strip().splitlines()[0]
+    assert first.startswith("NO DEBE") and "No la retenga" in first, first
+    assert "Se da por hecho (no indicado):" in out and "Salvo que:" in out and "Obligaciones:" in out
+    assert "orden judicial" in out  # the exception: a judicial warrant
+    assert "Entregue a la persona una copia" in out  # Gov. Code § 7283.1(b), in the law's catalog
+    assert HOLD_CITE in out and HOLD_RULE in out
+    assert "Presumed" not in out and "Duties:" not in out and "Layer by layer" not in out
+    brief = stdout_of(runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                          "-i", "detainer_request", "--date", "2025-06-01", "--lang", "es", "--brief"]))
+    assert brief.startswith("NO DEBE") and "salvo →" in brief
+    as_json = json.loads(stdout_of(runner.invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "detainer_hold",
+                                                       "-i", "detainer_request", "--date", "2025-06-01",
+                                                       "--lang", "es", "--json"])))
+    assert as_json["outcome"] == "prohibited" and as_json["summary"].startswith("No la retenga")
+
+
+def test_ask_unknown_language_exits_2_naming_the_languages(runner):
+    result = runner.invoke(app, ASK_HOLD + ["--lang", "fr"])
+    no_crash(result)
+    assert result.exit_code == 2
+    text = all_output(result)
+    assert "--lang" in text and "en, es" in text
+
+
 def test_ask_json(runner):
     result = runner.invoke(app, ASK_HOLD + ["--json"])
     no_crash(result)

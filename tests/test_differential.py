@@ -2,7 +2,8 @@
 single, batch, HTTP and the naive evaluator of src/cooprules/reference.py agree on
 random requests: outcome, citations, duties, ``unless`` and ``depends_on``.
 
-A fast seeded generator gives the bulk (``COOPRULES_DIFFERENTIAL_N``, default 20,000);
+A fast seeded generator gives the bulk (``COOPRULES_DIFFERENTIAL_N``, default 20,000,
+over ``COOPRULES_DIFFERENTIAL_WORKERS`` processes, default the CPU count);
 a Hypothesis test on a smaller budget shrinks any disagreement to a small request.
 Larger runs: ``benchmarks/differential.py --n 1000000``. Disagreements of kind
 ``*:two-items`` (only lists of two convictions or papers reach them; the engine tries
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooprules.api import create_app
-from cooprules.errors import RequestError
+from cooprules.differential import check, run
 from cooprules.reference import Reference, compare, differences
 from cooprules.reference_requests import jurisdictions, requests
 from cooprules.vocabulary import (
@@ -38,31 +39,19 @@ def reference(engine):
 
 
 def _check(engine, reference, batch: list) -> collections.Counter:
-    kinds: collections.Counter = collections.Counter()
-    examples: dict[str, str] = {}
-    for q, b in zip(batch, engine.evaluate_many(batch)):
-        assert not isinstance(b, RequestError), q  # the generator makes valid requests only
-        single = engine.evaluate(q)
-        assert single.model_dump(mode="json") == b.model_dump(mode="json"), q
-        for kind, detail in differences(single, reference, q):
-            kinds[kind] += 1
-            examples.setdefault(kind, f"{detail}: {q}")
-    unknown = {k: examples[k] for k in kinds if not k.endswith((":two-items", ":bounded"))}
-    assert not unknown, unknown
-    return kinds
+    tally = check(batch, engine, reference)
+    assert tally.invalid == 0  # the generator makes valid requests only
+    assert not tally.unexplained(), tally.unexplained()
+    return tally.kinds
 
 
-def test_engine_single_batch_and_reference_agree_on_random_requests(engine, reference):
-    places = jurisdictions(engine.corpus)
-    stream = requests(20261206, N, places)
-    total: collections.Counter = collections.Counter()
-    seen = 0
-    while chunk := [q for _, q in zip(range(1000), stream)]:
-        total += _check(engine, reference, chunk)
-        seen += len(chunk)
-    assert seen == N
-    # the known finding stays rare: it needs two items to matter
-    assert sum(total.values()) <= N // 100, total
+def test_engine_single_batch_and_reference_agree_on_random_requests(engine):
+    # worker processes build their own engine and reference (nothing shared with this one)
+    tally = run(requests(20261206, N, jurisdictions(engine.corpus)), chunk=500)
+    assert tally.compared == N and tally.invalid == 0
+    assert not tally.unexplained(), tally.unexplained()
+    # the known limits stay rare: they need two items to matter
+    assert sum(tally.kinds.values()) <= N // 100, tally.kinds
 
 
 def test_http_agrees_with_the_engine_and_the_reference(engine, reference):

@@ -508,6 +508,6 @@ def test_contested_reasons_are_worded_in_the_page_language():
                                 "so it is not applied (it would make this prohibited)", "es", es)
     assert done and text == ("puede aplicarse, según datos no indicados; se discute si obliga a este tipo de oficina "
                              "(Cárcel), así que no se aplica (la prohibiría)")
-    assert contested_text("applies to this request and is under litigation", "es", es) == (
-        "se aplica a esta solicitud y está en litigio", True)
+    assert contested_text("applies to this request; courts have questioned or limited it", "es", es) == (
+        "se aplica a esta solicitud; los tribunales la han cuestionado o limitado", True)
     assert contested_text("a reason the page does not know", "es", es) == ("a reason the page does not know", False)

@@ -9,25 +9,26 @@ from rich.console import Console
 from rich.markup import escape
 
 from .engine.explain import unless_text
-from .render import COLOURS, _cite_of
+from .render import COLOURS, WORDS, _cite_of, in_language, outcome_heading
 from .vocabulary import Decision
 
 
-def print_brief(d: Decision, out: Console, corpus=None) -> None:
+def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> None:
     """Print ``d`` briefly: the outcome and its plain-words summary; each ``unless``
     (the engine's sentence, :func:`cooprules.engine.explain.unless_text`, with the
     outcome it would give and the citations carrying it; ``corpus``, a loaded Corpus,
     turns provision ids into citations); then one line
     per citation (citation, id, and "unconfirmed" where the provision could not be
-    checked against its primary text)."""
+    checked against its primary text). ``lang``: ``en`` or ``es`` (:data:`cooprules.render.LANGS`)."""
+    d = in_language(d, lang)
     colour = COLOURS[d.outcome.value]
-    out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
+    out.print(f"[{colour}]{escape(outcome_heading(d.outcome.value, lang))}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
         cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
-        sentence = unless_text(u)
+        sentence = unless_text(u, lang)
         said = sentence in d.summary  # the summary already says it: only what it rests on
-        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim](unless → {u.outcome.value}"
+        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {u.outcome.value}"
                   + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
     for c in d.citations:
-        mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
+        mark = f" [yellow]({WORDS[lang]['unconfirmed_mark']})[/yellow]" if c.confidence == "unconfirmed" else ""
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")

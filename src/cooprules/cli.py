@@ -156,13 +156,21 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print the Decision as JSON."),
     brief: bool = typer.Option(False, "--brief", help="Print only what to do now, its exceptions (unless) and "
                                "the citations (with --json: those fields only)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the answer's words: en, es (Spanish: summary, "
+                             "unless, duties, titles, headings; ids and citations stay as they are)."),
 ) -> None:
     """Answer one request: what to do now, what was presumed and what would change it,
     the duties, then the law layer by layer. A fact not given that has a presumed value
     (nothing else came with the paper, no convictions, no pending charge, no consent, no
     emergency, 0 hours held...) takes it; --no-presume asks for the full analysis.
     --brief: what to do now, its exceptions (unless) and the citations only."""
-    flags = {k: v for k, v in locals().items() if k not in ("as_json", "brief")}
+    flags = {k: v for k, v in locals().items() if k not in ("as_json", "brief", "lang")}
+    from .render import LANGS, in_language
+
+    if lang not in LANGS:
+        _print_request_error(RequestError([FieldError("--lang", f"'{lang}' is not a language cooprules answers in",
+                                                      allowed=list(LANGS))]))
+        raise typer.Exit(2)
     try:
         decision = _engine().evaluate(build_request(**flags))
     except RequestError as exc:
@@ -173,13 +181,13 @@ def ask(
         raise typer.Exit(2)
     if as_json:
         fields = {"outcome", "summary", "unless", "citations"} if brief else None
-        out.print_json(decision.model_dump_json(include=fields))
+        out.print_json(in_language(decision, lang).model_dump_json(include=fields))
     elif brief:
         from .brief import print_brief
 
-        print_brief(decision, out, _engine().corpus)
+        print_brief(decision, out, _engine().corpus, lang)
     else:
-        print_decision(decision)
+        render.print_decision(decision, out, _engine().corpus, lang)
 
 
 @app.command()

@@ -103,6 +103,26 @@ def user_token(name: str = typer.Argument(..., help="Account name.")) -> None:
         _fail(exc)
 
 
+@user_app.command("revoke")
+def user_revoke(name: str = typer.Argument(..., help="Account name."),
+                token: Optional[str] = typer.Option(None, "--token", help="The token to revoke (read from standard "
+                                                    "input with --token -)."),
+                all_: bool = typer.Option(False, "--all", help="Revoke every token of the account.")) -> None:
+    """Revoke a bearer token of an account (--token) or all of them (--all). A running
+    server stops accepting it within a minute (its token cache)."""
+    from .ledger import LedgerError
+
+    if (token is None) == (not all_):
+        _fail(LedgerError(422, "token", "give --token TOKEN or --all (one of them)"))
+    if token == "-":
+        token = sys.stdin.readline().strip()
+    try:
+        n = _ledger().revoke_tokens(name, None if all_ else token)
+    except LedgerError as exc:
+        _fail(exc)
+    err.print(f"{n} token(s) of [bold]{escape(name)}[/bold] revoked.")
+
+
 @user_app.command("list")
 def user_list() -> None:
     """List the accounts (name, role, office)."""

@@ -25,6 +25,7 @@ answer is compared with the engine's by :func:`compare` (``tests/test_differenti
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ _NUMBER = re.compile(r"(?<![\w.'\"])(\d+(?:\.\d+)?)")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
+@functools.lru_cache(maxsize=65_536)
 def mentions(source: str, fact: str) -> bool:
     """Whether a condition's text may read ``fact``: its last name appears as a word
     (``subject['minor']`` and ``subject.minor`` alike)."""
@@ -341,6 +343,9 @@ class Reference:
 
     def __init__(self, corpus, registry, agreements):
         self.corpus, self.registry, self.agreements = corpus, registry, agreements
+        self._by_lawmaker: dict[str, list] = {}  # each lawmaker's provisions, in corpus order
+        for cp in corpus.provisions.values():
+            self._by_lawmaker.setdefault(cp.provision.jurisdiction, []).append(cp)
 
     # Semantics 1 and 2
     def layers(self, jurisdiction: str, entity, action, day: dt.date) -> tuple[list[Layer], list]:
@@ -355,8 +360,7 @@ class Reference:
         words = office_words(jurisdiction, entity)
         layers, read = [], []
         for lawmaker in chain:
-            mine = [cp for cp in self.corpus.provisions.values()
-                    if cp.provision.jurisdiction == lawmaker and action in cp.provision.actions]
+            mine = [cp for cp in self._by_lawmaker.get(lawmaker, ()) if action in cp.provision.actions]
             for agency in (False, True):
                 layer = Layer()
                 for cp in mine:
@@ -420,15 +424,21 @@ class Reference:
                 truth_memo[key] = bool(run_condition(cp, full))
             return truth_memo[key]
 
+        # which conditions read an open fact: only those change from one combination to the next
+        moving = [i for i, cp in enumerate(read) if any(f in open_facts for f in reads[cp.id])]
+
         def settle(a: dict[str, Any], labels: dict[str, str]) -> list[tuple[tuple[str, ...], Result]]:
             out = []
+            still = [truth_of(cp, a, labels) if i not in moving else False for i, cp in enumerate(read)]
             for combo in itertools.product(*(options[f] for f in open_facts)):
                 full = a
                 here = dict(labels)
                 for f, (label, value) in zip(open_facts, combo):
                     full = _set(full, f, value)
                     here[f] = label
-                vector = tuple(truth_of(cp, full, here) for cp in read)
+                for i in moving:
+                    still[i] = truth_of(read[i], full, here)
+                vector = tuple(still)
                 if vector not in memo:
                     memo[vector] = resolve(layers, dict(zip(ids, vector)))
                 out.append((tuple(label for label, _ in combo), memo[vector]))

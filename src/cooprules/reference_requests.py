@@ -42,7 +42,7 @@ def requests(seed: int, n: int, places: list[str], p_given: float = 0.5) -> Iter
             req["responder"]["agreement_287g"] = rnd.choice(words(Agreement287g))
         r = rnd.random()
         if r < 0.3:
-            req["attachments"] = rnd.sample([p for p in papers if p != "none"], rnd.choice((1, 1, 2)))
+            req["attachments"] = rnd.sample([p for p in papers if p != "none"], rnd.choice((1, 1, 2, 3)))
         elif r < 0.4:
             req["attachments"] = []
         subject: dict[str, Any] = {}
@@ -54,7 +54,7 @@ def requests(seed: int, n: int, places: list[str], p_given: float = 0.5) -> Iter
         if given():
             subject["convictions"] = [{"category": rnd.choice(words(OffenceCategory)),
                                        "years_ago": rnd.choice((1, 3, 5, 6, 9, 10, 11, 15, 16, 20))}
-                                      for _ in range(rnd.choice((0, 1, 1, 2)))]
+                                      for _ in range(rnd.choice((0, 1, 1, 2, 3)))]
         if given():
             subject["pending_charge"] = "none" if rnd.random() < 0.4 else {
                 "category": rnd.choice(words(OffenceCategory)),

@@ -11,7 +11,7 @@ import re
 from rich.console import Console
 from rich.markup import escape
 
-from .engine.explain import fact_noun, presumed_text, unless_text
+from .engine.explain import fact_noun, presumed_text, supplied_text, unless_text
 from .vocabulary import Citation, Decision, FactValue, LitigationNote
 
 COLOURS = {"prohibited": "bold red", "required": "bold blue", "permitted": "bold green",
@@ -35,6 +35,56 @@ FACT_FLAGS = {
     "responder.agreement_287g": "--agreement-287g",
     "attachments": "--attachment WORD / --no-attachments",
 }
+
+#: The terminal's own words (headings, notes), per language (``cooprules ask --lang``).
+WORDS = {
+    "en": {"presumed": "Presumed (not given):", "presumed_hint": "give a fact to change it; --no-presume presumes nothing",
+           "unless": "Unless:", "give": "give it with", "depends": "It depends on:", "duties": "Duties:",
+           "request_received": "on receiving the request", "if_go_ahead": "if you go ahead",
+           "rests": "Rests on:", "if": "If", "resting": "resting on:", "contested": "Contested:",
+           "unconfirmed": "{n} of these provisions could not be checked against their primary text: confirm with counsel.",
+           "unconfirmed_mark": "unconfirmed", "layers": "Layer by layer:", "law_as_of": "Law as of {day}; corpus {v}.",
+           "note": "Note", "unless_arrow": "unless"},
+    "es": {"presumed": "Se da por hecho (no indicado):",
+           "presumed_hint": "indique el dato para cambiarlo; --no-presume no da nada por hecho",
+           "unless": "Salvo que:", "give": "indíquelo con", "depends": "Depende de:", "duties": "Obligaciones:",
+           "request_received": "al recibir la solicitud", "if_go_ahead": "si se cumple la solicitud",
+           "rests": "Se basa en:", "if": "Si", "resting": "con base en:", "contested": "Impugnado:",
+           "unconfirmed": "{n} de estas disposiciones no se pudieron cotejar con su texto original: "
+                          "consulte con su asesor jurídico.",
+           "unconfirmed_mark": "sin confirmar", "layers": "Capa por capa:",
+           "law_as_of": "Derecho vigente al {day}; corpus {v}.", "note": "Nota",
+           "unless_arrow": "salvo"},
+}
+
+#: The languages ``cooprules ask --lang`` answers in.
+LANGS = tuple(WORDS)
+
+
+def outcome_heading(outcome: str, lang: str) -> str:
+    """The outcome as the terminal heads it: the word itself in English
+    (``REQUIRED``), the page's heading in other languages (``DEBE``, from the page's
+    catalog, :data:`cooprules.web.labels.OUTCOMES`)."""
+    if lang == "en":
+        return outcome.upper()
+    from .web.i18n import gettext_for
+    from .web.labels import OUTCOMES
+
+    return gettext_for(lang)(OUTCOMES[outcome]).upper()
+
+
+def in_language(d: Decision, lang: str) -> Decision:
+    """``d`` with its text for people in ``lang`` (:func:`cooprules.wording.answer.in_language`;
+    English: ``d`` itself). Raises :class:`ImportError` naming the extra to install when
+    the translations' library (Babel, extra ``web``) is missing."""
+    if lang == "en":
+        return d
+    try:
+        from .wording.answer import in_language as words
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ImportError("answers in Spanish need the 'web' extra: pip install 'cooprules[web]'") from exc
+    return words(d, lang)
+
 
 _CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?P<years>[\d.]+) years? ago$")
 
@@ -89,61 +139,82 @@ def _case(n: LitigationNote) -> str:
     return f"{n.case} ({parts})" if parts else n.case
 
 
-def print_decision(d: Decision, out: Console, corpus=None) -> None:
+def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> None:
     """Print a decision: plain words first, then what was presumed and each ``unless``
     (with the citations carrying it; ``corpus``, a loaded Corpus, turns their ids into
     citations), what it depends on, duties, the provisions it rests on (per possible
     outcome when conditional), contested provisions, and every layer of the trace with
-    each provision's id."""
+    each provision's id. ``lang`` (:data:`LANGS`): the language of the headings, the
+    summary, ``unless``, duty texts and titles; ids, words and citations stay as they are."""
+    w = WORDS[lang]
+    d = in_language(d, lang)
     colour = COLOURS[d.outcome.value]
-    out.print(f"[{colour}]{d.outcome.value.upper()}[/{colour}]  {escape(d.summary)}")
+    out.print(f"[{colour}]{escape(outcome_heading(d.outcome.value, lang))}[/{colour}]  {escape(d.summary)}")
     for note in d.supplied:
-        out.print(f"[dim]Note: {escape(note)}[/dim]")
+        out.print(f"[dim]{w['note']}: {escape(supplied_text(note, lang))}[/dim]")
     if d.presumed:
-        out.print("\n[bold]Presumed (not given):[/bold] " + escape("; ".join(presumed_text(p) for p in d.presumed))
-                  + " [dim](give a fact to change it; --no-presume presumes nothing)[/dim]")
+        out.print(f"\n[bold]{w['presumed']}[/bold] " + escape("; ".join(presumed_text(p, lang) for p in d.presumed))
+                  + f" [dim]({w['presumed_hint']})[/dim]")
     if d.unless:
-        out.print("\n[bold]Unless:[/bold]")
+        out.print(f"\n[bold]{w['unless']}[/bold]")
         for u in d.unless:
             cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
-            out.print(f"  • {escape(unless_text(u))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
-                      + f" [dim]give it with {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
+            out.print(f"  • {escape(unless_text(u, lang))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
+                      + f" [dim]{w['give']} {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
     if d.depends_on:
-        out.print("\n[bold]It depends on:[/bold]")
+        out.print(f"\n[bold]{w['depends']}[/bold]")
         for m in d.depends_on:
-            out.print(f"  {escape(fact_noun(m.fact))}  [dim](give it with {FACT_FLAGS.get(m.fact, m.fact)})[/dim]")
+            out.print(f"  {escape(fact_noun(m.fact, lang))}  [dim]({w['give']} {FACT_FLAGS.get(m.fact, m.fact)})[/dim]")
             for outcomes, values in describe_values(m.values):
                 out.print(f"    → {outcomes}: {escape(values)}")
     if d.duties:
-        out.print("\n[bold]Duties:[/bold]")
+        out.print(f"\n[bold]{w['duties']}[/bold]")
         for duty in d.duties:
-            when = "on receiving the request" if duty.trigger == "request_received" else "if you go ahead"
+            when = w["request_received"] if duty.trigger == "request_received" else w["if_go_ahead"]
             out.print(f"  • {escape(duty.text)} [dim]({escape(duty.cite)}; {when})[/dim]")
     by_id = {c.id: c for c in d.citations}
     if d.alternatives:
         for alt in d.alternatives:
             example = "; ".join(f"{k} = {v}" for k, v in alt.example.items())
-            out.print(f"\n[bold]If {escape(example)} → {alt.outcome.value}, resting on:[/bold]")
+            out.print(f"\n[bold]{w['if']} {escape(example)} → {alt.outcome.value}, {w['resting']}[/bold]")
             for cid in alt.citations:
                 out.print(f"  • {_cite(by_id[cid])}")
     elif d.citations:
-        out.print("\n[bold]Rests on:[/bold]")
+        out.print(f"\n[bold]{w['rests']}[/bold]")
         for c in d.citations:
             out.print(f"  • {_cite(c)}")
     unconfirmed = [c for c in d.citations if c.confidence == "unconfirmed"]
     if unconfirmed:
-        out.print(f"[yellow]  {len(unconfirmed)} of these provisions could not be checked against their primary "
-                  "text: confirm with counsel.[/yellow]")
+        out.print(f"[yellow]  {w['unconfirmed'].format(n=len(unconfirmed))}[/yellow]")
     if d.contested:
-        out.print("\n[bold]Contested:[/bold]")
+        out.print(f"\n[bold]{w['contested']}[/bold]")
         for c in d.contested:
             cases = "; ".join(_case(n) for n in c.litigation)
-            out.print(f"  • {escape(c.cite)}: {escape(c.reason)}" + (f" [dim]{escape(cases)}[/dim]" if cases else ""))
-    out.print("\n[bold]Layer by layer:[/bold]")
+            out.print(f"  • {escape(c.cite)}: {escape(_trace_text('contested', c.reason, lang))}"
+                      + (f" [dim]{escape(cases)}[/dim]" if cases else ""))
+    out.print(f"\n[bold]{w['layers']}[/bold]")
     for layer in d.trace:
-        out.print(f"  [bold]{layer.layer}[/bold] {escape(layer.name)}: {layer.verdict} — {escape(layer.combination)}")
+        out.print(f"  [bold]{layer.layer}[/bold] {escape(layer.name)}: {layer.verdict} — "
+                  f"{escape(_trace_text('combination', layer.combination, lang))}")
         for p in layer.provisions:
             mark = "✓" if p.stood else "·"
             effect = p.effect.value if p.effect else "duties"
-            out.print(f"    {mark} {escape(p.id)}  {escape(p.cite)} {escape('[' + effect + ']')} {escape(p.reason)}")
-    out.print(f"\n[dim]Law as of {d.as_of}; corpus {d.corpus_version}.[/dim]")
+            out.print(f"    {mark} {escape(p.id)}  {escape(p.cite)} {escape('[' + effect + ']')} "
+                      f"{escape(_trace_text('reason', p.reason, lang))}")
+    out.print(f"\n[dim]{w['law_as_of'].format(day=d.as_of, v=d.corpus_version)}[/dim]")
+
+
+def _trace_text(kind: str, text: str, lang: str) -> str:
+    """The engine's trace sentence (``kind``: ``combination``, ``reason`` or
+    ``contested``) in ``lang``, worded as the page words it
+    (:mod:`cooprules.web.summaries`); English, or a sentence without a wording, as given."""
+    if lang == "en":
+        return text
+    from .web.i18n import gettext_for
+    from .web import summaries
+
+    if kind == "combination":
+        return summaries.combination_text(text, lang)[0]
+    if kind == "reason":
+        return summaries.reason_text(text, lang, gettext_for(lang))[0]
+    return summaries.contested_text(text, lang, gettext_for(lang))[0]

@@ -50,3 +50,18 @@ def test_create_user_record_list_report_export(tmp_path, monkeypatch):
         frame = pl.read_csv(path) if fmt == "csv" else pl.read_parquet(path)
         assert frame.height == 2 and set(frame["action"]) == {"detainer_hold", "custody_transfer"}
     assert runner.invoke(app, ["ledger", "list", "--token", "clr_wrong"]).exit_code == 2
+
+
+def test_user_revoke_one_token_or_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    first = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    second = runner.invoke(app, ["ledger", "user", "token", "ana"]).stdout.strip()
+    neither = runner.invoke(app, ["ledger", "user", "revoke", "ana"])
+    assert neither.exit_code == 2 and "--token TOKEN or --all" in neither.output
+    done = runner.invoke(app, ["ledger", "user", "revoke", "ana", "--token", "-"], input=first + "\n")
+    assert done.exit_code == 0 and "1 token(s)" in done.output
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", first]).exit_code == 2
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "user", "revoke", "ana", "--all"]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 2

@@ -151,3 +151,38 @@ def test_reports_in_every_format_for_a_supervisor_not_a_clerk(setup):
     assert "TRUTH Act" in text and "7283.1" in text
     r = client.get(f"/v1/ledger/reports/{year}?statute=no-such", headers=_auth(tok["sup"]))
     assert r.status_code == 422 and "truth-act" in r.json()["errors"][0]["allowed"]
+
+
+def test_web_sign_in_refused_after_five_failures_even_with_the_right_password(setup):
+    client, led, tok = setup
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for _ in range(5):
+        assert client.post("/ledger/login", content="name=ana&password=guess", headers=form).status_code == 401
+    locked = client.post("/ledger/login", content="name=ana&password=pw-ana-1", headers=form)
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
+    assert "Too many failed sign-ins" in locked.text and "cooprules_ledger" not in locked.headers.get("set-cookie", "")
+    # the lock is on the failures: after the window the right password works again
+    throttle = client.app.state.sign_in_throttle
+    throttle._fails.clear()
+    _login(client, "ana", "pw-ana-1")
+
+
+def test_sign_in_throttle_counts_per_key_within_the_window():
+    from cooprules.ledger.auth import SignInThrottle
+
+    clock = [1000.0]
+    t = SignInThrottle(limit=3, window=60, size=4, now=lambda: clock[0])
+    for _ in range(3):
+        assert t.wait("name:a") == 0
+        t.failed("name:a", "address:x")
+    assert t.wait("name:a") == 60 and t.wait("name:b", "address:x") == 60
+    clock[0] += 59
+    assert t.wait("name:a") == 1
+    clock[0] += 1
+    assert t.wait("name:a") == 0  # the window has passed
+    t.failed("name:a")
+    t.succeeded("name:a")
+    assert t.wait("name:a") == 0
+    for k in "bcdefg":
+        t.failed("name:" + k)
+    assert len(t._fails) <= 4  # bounded

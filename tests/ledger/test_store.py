@@ -141,3 +141,21 @@ def test_accounts_tokens_and_passwords(led):
         led.add_account("bo", "admin", SD_OFFICE, None)
     with pytest.raises(LedgerError, match="entity"):
         led.add_account("bo", "clerk", f"{SD}:sherif", None)
+
+
+def test_revoking_tokens_one_or_all(led):
+    first = led.add_account("ana", "clerk", SD_OFFICE, None)
+    second = led.new_token("ana")
+    other = led.add_account("bo", "clerk", SD_OFFICE, None)
+    assert led.by_token(first).name == "ana"  # now in the token cache: revoking must drop it
+    assert led.revoke_tokens("ana", first) == 1
+    assert led.by_token(first) is None and led.by_token(second).name == "ana"
+    assert led.revoke_tokens("ana", first) == 0  # already revoked
+    with pytest.raises(LedgerError, match="token"):
+        led.revoke_tokens("ana", other)  # bo's token is not ana's to revoke
+    assert led.by_token(other).name == "bo"
+    assert led.revoke_tokens("ana") == 1
+    assert led.by_token(second) is None
+    with pytest.raises(LedgerError) as info:
+        led.revoke_tokens("nobody")
+    assert info.value.status == 404

@@ -35,6 +35,8 @@ pending charges ``"<category>, probable cause found"`` / ``"... not found"``; ho
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterable
 
 from ..vocabulary import Action, Decision, Outcome, PresumedFact, Unless
@@ -505,6 +507,36 @@ def presumed_value_text(fact: str, lang: str = "en") -> str:
 def presumed_text(p: PresumedFact, lang: str = "en") -> str:
     """A :class:`PresumedFact` in plain words (see :func:`presumed_value_text`)."""
     return presumed_value_text(p.fact, lang)
+
+
+_SUPPLIED_ES = [
+    (re.compile(r"^The person is taken to be in custody: a (?P<what>detainer hold|release notification|custody transfer) "
+                r"is about a person in custody\.$"),
+     lambda m: "Se entiende que la persona está bajo custodia: {} se refiere a una persona bajo custodia.".format(
+         {"detainer hold": "una retención por detención migratoria", "release notification": "un aviso de salida",
+          "custody transfer": "un traslado de custodia"}[m["what"]])),
+    (re.compile(r"^No 287\(g\) agreement presumed: ICE's 287\(g\) list(?: of (?P<day>\d{4}-\d{2}-\d{2}))? "
+                r"shows none for this office on this date\.$"),
+     lambda m: "Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE"
+               + (f" del {m['day']}" if m["day"] else "") + " no muestra ninguno para esta oficina en esta fecha."),
+    (re.compile(r"^responder\.agreement_287g = (?P<model>[a-z_]+): (?P<agency>.+), signed (?P<signed>\S+), "
+                r"from ICE's 287\(g\) list \(not given in the request\)$"),
+     lambda m: f"responder.agreement_287g = {m['model']}: {m['agency']}, firmado el {m['signed']}, según la lista "
+               "287(g) de ICE (no indicado en la solicitud)"),
+]
+
+
+def supplied_text(note: str, lang: str = "en") -> str:
+    """A note the engine adds on a fact it supplied (``Decision.supplied``: the person
+    taken to be in custody; the 287(g) agreement found on, or presumed absent from,
+    ICE's list) in ``lang``; a note without a wording comes back as given."""
+    _check(lang)
+    if lang == "en":
+        return note
+    for pattern, word in _SUPPLIED_ES:
+        if m := pattern.match(note):
+            return word(m)
+    return note
 
 
 def fact_noun(fact: str, lang: str = "en") -> str:

@@ -179,8 +179,8 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
             rows.append(ProvisionTrace.model_construct(id=p.id, cite=p.cite, title=p.title, effect=p.effect,
                                        applies=value, stood=stood, reason=reason))
             if value and p.status is Status.contested and not defeater[cp.id] and _litigation(cp, day):
-                why = ("applies to this request and is under litigation" if stood else
-                       "applies to this request but is overridden here; it is under litigation")
+                why = ("applies to this request; courts have questioned or limited it" if stood else
+                       "applies to this request but is overridden here; courts have questioned or limited it")
                 contested.append(Contested.model_construct(id=p.id, cite=p.cite, status=p.status.value, reason=why,
                                            litigation=_litigation(cp, day)))
             if value and not defeater[cp.id]:  # a voided rule's procedural duties still bind

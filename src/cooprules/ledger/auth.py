@@ -135,3 +135,57 @@ def check_csrf(key: bytes, session: str | None, token: str | None) -> bool:
     if not session or not token:
         return False
     return hmac.compare_digest(csrf_token(key, session), token)
+
+
+class SignInThrottle:
+    """Failed web sign-ins counted per account name and per client address: after
+    ``limit`` failures within ``window`` seconds, that name (or address) is refused for
+    ``window`` seconds from its latest failure, right password or not, so passwords
+    cannot be guessed at speed. In memory, per server process; at most ``size``
+    names and addresses are tracked (the oldest are forgotten first).
+
+    Args: ``limit`` failures (default 5); ``window`` seconds (default 900); ``size``
+    entries (default 10,000). ``now``: a clock in seconds (tests)."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0, size: int = 10_000, now=None):
+        import collections
+        import threading
+        import time
+
+        self.limit, self.window, self.size = limit, window, size
+        self._now = now or time.monotonic
+        self._fails: collections.OrderedDict[str, list[float]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._fails.get(key, ()) if now - t < self.window]
+        if times:
+            self._fails[key] = times
+        else:
+            self._fails.pop(key, None)
+        return times
+
+    def wait(self, *keys: str) -> int:
+        """Seconds until ``keys`` (a name, an address) may try again; 0: now."""
+        now = self._now()
+        with self._lock:
+            waits = [self.window - (now - times[-1]) for k in keys
+                     if len(times := self._recent(k, now)) >= self.limit]
+        return int(max(waits, default=0) + 0.999)
+
+    def failed(self, *keys: str) -> None:
+        """Count one failed sign-in against each of ``keys``."""
+        now = self._now()
+        with self._lock:
+            for k in keys:
+                times = self._recent(k, now)
+                self._fails[k] = (times + [now])[-self.limit:]
+                self._fails.move_to_end(k)
+            while len(self._fails) > self.size:
+                self._fails.popitem(last=False)
+
+    def succeeded(self, *keys: str) -> None:
+        """Forget the failures of ``keys`` (a right password)."""
+        with self._lock:
+            for k in keys:
+                self._fails.pop(k, None)

@@ -14,6 +14,7 @@ ES = {
     "Password": "Contraseña",
     "Sign in to the request ledger": "Inicie sesión en el registro de solicitudes",
     "Name or password not recognised.": "Nombre o contraseña no reconocidos.",
+    "Too many failed sign-ins: try again later.": "Demasiados intentos fallidos: inténtelo más tarde.",
     "You must sign in to see the request ledger.": "Debe iniciar sesión para ver el registro de solicitudes.",
     "Your form expired; try again.": "Su formulario caducó; inténtelo de nuevo.",
     "Record this request": "Registrar esta solicitud",

@@ -260,6 +260,14 @@ def css() -> Response:
     return Response(render.CSS_PATH.read_text(encoding="utf-8"), media_type="text/css")
 
 
+def _throttle(app) -> auth.SignInThrottle:
+    """The app's :class:`~cooprules.ledger.auth.SignInThrottle` (made on first use)."""
+    found = getattr(app.state, "sign_in_throttle", None)
+    if found is None:
+        found = app.state.sign_in_throttle = auth.SignInThrottle()
+    return found
+
+
 @pages.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
     return _page("ledger/login.html", request, next=request.query_params.get("next", "/ledger")[:200], error=None, why=None)
@@ -274,10 +282,20 @@ async def login(request: Request) -> Response:
     """Name and password → a session cookie (HttpOnly, SameSite=Strict, 8 hours)."""
     form = await _form(request)
     led = ledger_of(request.app)
-    account = await run_in_threadpool(led.by_password, form.get("name", "")[:64], form.get("password", "")[:auth.MAX_PASSWORD])
+    name = form.get("name", "")[:64]
+    keys = ("name:" + name, "address:" + (request.client.host if request.client else "?"))
+    throttle = _throttle(request.app)
+    if wait := throttle.wait(*keys):
+        response = _page("ledger/login.html", request, 429, next=_safe_next(form.get("next", "/ledger")),
+                         error="Too many failed sign-ins: try again later.", why=None)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    account = await run_in_threadpool(led.by_password, name, form.get("password", "")[:auth.MAX_PASSWORD])
     if account is None:
+        throttle.failed(*keys)
         return _page("ledger/login.html", request, 401, next=_safe_next(form.get("next", "/ledger")),
                      error="Name or password not recognised.", why=None)
+    throttle.succeeded(*keys)
     response = RedirectResponse(_safe_next(form.get("next", "/ledger")), status_code=303)
     response.set_cookie(COOKIE, auth.sign_session(led.session_key(), account.id), max_age=auth.SESSION_SECONDS,
                         httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")

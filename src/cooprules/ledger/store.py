@@ -233,6 +233,30 @@ class Ledger:
             conn.execute(tokens.insert().values(account_id=account_id, token_hash=digest, created_at=_now()))
         return token
 
+    def revoke_tokens(self, name: str, token: str | None = None) -> int:
+        """Revoke bearer tokens of account ``name``: the one given as ``token``, or (None)
+        all of them. A revoked token is refused at once by this process and within
+        :data:`TOKEN_SECONDS` by a server that had it in its cache.
+
+        Returns: how many tokens were revoked (0: none matched or all were revoked already).
+        Raises: :class:`LedgerError` 404 (no such account), 422 (``token`` given but not
+        one of this account's tokens)."""
+        with self.engine.begin() as conn:
+            account_id = conn.execute(sa.select(accounts.c.id).where(accounts.c.name == name)).scalar()
+            if account_id is None:
+                raise LedgerError(404, "name", f"no account named '{name}'")
+            where = [tokens.c.account_id == account_id, tokens.c.revoked_at.is_(None)]
+            if token is not None:
+                digest = auth.token_hash(token)
+                mine = conn.execute(sa.select(tokens.c.id).where(tokens.c.account_id == account_id,
+                                                                 tokens.c.token_hash == digest)).first()
+                if mine is None:
+                    raise LedgerError(422, "token", f"not a token of the account '{name}'")
+                where.append(tokens.c.token_hash == digest)
+            done = conn.execute(tokens.update().where(*where).values(revoked_at=_now())).rowcount
+        self._tokens = {k: v for k, v in self._tokens.items() if v[1].id != account_id}
+        return done
+
     def list_accounts(self) -> list[dict[str, Any]]:
         """Every account: ``[{name, role, office}]``."""
         with self.reader.connect() as conn:

@@ -27,9 +27,9 @@ REASONS = {
 _UNDETERMINED = "undetermined: turns on facts not given ("
 #: The engine's reasons for a contested provision (engine/resolve.py).
 CONTESTED = {
-    "applies to this request and is under litigation": N_("applies to this request and is under litigation"),
-    "applies to this request but is overridden here; it is under litigation":
-        N_("applies to this request but is overridden here; it is under litigation"),
+    "applies to this request; courts have questioned or limited it": N_("applies to this request; courts have questioned or limited it"),
+    "applies to this request but is overridden here; courts have questioned or limited it":
+        N_("applies to this request but is overridden here; courts have questioned or limited it"),
     "would apply to this request but is enjoined, so it is left out":
         N_("would apply to this request but is enjoined by a court, so it is left out"),
 }
