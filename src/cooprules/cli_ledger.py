@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich import box
 from rich.table import Table
 
 ledger_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -185,15 +186,24 @@ def list_records(from_: Optional[str] = typer.Option(None, "--from", help="First
         for r in found:
             sys.stdout.write(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}) + "\n")
         return
-    table = Table(title=f"{len(found)} of {total} records")
-    for col in ("received (UTC)", "action", "instrument", "outcome", "disposition", "duties done", "by", "uid"):
-        table.add_column(col)
+    # fits 80 columns: two lines a record (day and time; action and paper; answer and
+    # disposition; uid, shortened, and who recorded it: the whole uid with --json)
+    table = Table(title=f"{len(found)} of {total} records", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("received\n(UTC)", no_wrap=True)
+    table.add_column("request\npaper", no_wrap=True)
+    table.add_column("answer\ndisposition", no_wrap=True)
+    table.add_column("duties\ndone", no_wrap=True, justify="right")
+    table.add_column("uid\nby", overflow="fold")
     for r in found:
-        table.add_row(r["received_at"][:16].replace("T", " "), r["request"]["action"], r["request"]["instrument"],
-                      r["outcome"], r["disposition"]["value"] if r["disposition"] else "-",
-                      f"{len(r['duties_done'])}/{len(r['duties'])}", escape(r["recorded_by"]),
-                      r["uid"] + (" (corrected)" if r["superseded"] else ""))
+        day, _, clock = r["received_at"][:16].partition("T")
+        table.add_row(f"{day}\n{clock}", f"{r['request']['action']}\n[dim]{r['request']['instrument']}[/dim]",
+                      f"{r['outcome']}\n[dim]{r['disposition']['value'] if r['disposition'] else '-'}[/dim]",
+                      f"{len(r['duties_done'])}/{len(r['duties'])}",
+                      r["uid"][:8] + "…" + (" (corrected)" if r["superseded"] else "")
+                      + f"\n[dim]{escape(r['recorded_by'])}[/dim]")
     out.print(table)
+    if found:
+        err.print("[dim]uid shortened: --json gives each record whole[/dim]")
 
 
 @ledger_app.command("report")

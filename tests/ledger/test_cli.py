@@ -65,3 +65,23 @@ def test_user_revoke_one_token_or_all(tmp_path, monkeypatch):
     assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 0
     assert runner.invoke(app, ["ledger", "user", "revoke", "ana", "--all"]).exit_code == 0
     assert runner.invoke(app, ["ledger", "list", "--json", "--token", second]).exit_code == 2
+
+
+def test_list_fits_80_columns_with_words_whole(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import cooprules.cli_ledger as cli_ledger
+
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    token = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    lines = json.dumps({"request": request("transfer"), "disposition": "complied"}) + "\n"
+    assert runner.invoke(app, ["ledger", "record", "-", "--token", token], input=lines).exit_code == 0
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_ledger, "out", Console(file=screen, width=80))
+    assert runner.invoke(app, ["ledger", "list", "--token", token]).exit_code == 0
+    shown = screen.getvalue()
+    assert max(len(x) for x in shown.splitlines()) <= 80, shown
+    assert "custody_transfer" in shown and "complied" in shown and "transfer_request" in shown
