@@ -320,3 +320,20 @@ def test_batch_echoes_ids_like_evaluate(client):
     assert results[1]["ref"] == 7 and results[1]["decision"]["outcome"] == "prohibited"
     assert results[2]["error"]["errors"][0]["field"] == "id" and "decision" not in results[2]
     assert "id" not in results[3] and results[3]["decision"]["outcome"] == "prohibited"
+
+
+@pytest.mark.parametrize("text", ["springfield", "los angeles", "Harris County, TX"])
+def test_jurisdiction_search_totals_match_the_cli(client, text):
+    """The same search gives the same total on the API and the CLI, with and without
+    subdivisions (``governments=false`` is the CLI's ``--all``)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from cooprules.cli import app
+
+    for api_extra, cli_extra in [({}, []), ({"governments": "false"}, ["--all"])]:
+        api_total = client.get("/v1/jurisdictions", params={"q": text, **api_extra}).json()["total"]
+        shown = CliRunner().invoke(app, ["jurisdictions", "--search", text, *cli_extra]).output
+        cli_total = int(re.search(r"of (\d+) match", shown).group(1)) if "match" in shown else None
+        assert cli_total == api_total, (text, api_extra, shown[-200:])

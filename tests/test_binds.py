@@ -12,37 +12,22 @@ from cooprules.corpus.binds import expand_binds, hand_picked_part
 from cooprules.corpus.lint import lint
 from cooprules.corpus.loader import load_corpus
 from cooprules.vocabulary import ENTITY_CLASSES, Entity
+from rulefiles import rules_tree, test_act
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "vocabulary.md"
 
-RULES = """\
-document:
-  title: Test Act
-  cite: Test Act
-  source: https://example.org/test-act
-  source_kind: statute
-  effective_from: 2018-01-01
-  binds: [law_enforcement_agency, state_agency]
-provisions:
-  - id: us-test-1
-    cite: Test Act § 1
-    title: No holds on a detainer
-    actions: [detainer_hold]
-    effect: prohibited
+SECOND = """\
   - id: us-test-2
     cite: Test Act § 2
     title: Only sheriffs and jails may not notify
     actions: [release_notification]
     effect: prohibited
     binds: [sheriff, jail]
-{note}"""
+"""
 
 
 def tree(root: Path, note: str = "") -> Path:
-    (root / "us").mkdir(parents=True)
-    (root / "us" / "_jurisdiction.yaml").write_text("ocd_id: ocd-division/country:us\nname: United States\nid_prefix: us\n")
-    (root / "us" / "test.yaml").write_text(RULES.format(note=note), encoding="utf-8")
-    return root
+    return rules_tree(root, test_act(SECOND + note, binds="[law_enforcement_agency, state_agency]", when=False))
 
 
 def test_the_vocabulary_page_lists_every_class_with_its_words():

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import cooprules
 import cooprules.cli as cli
 from cooprules.cli import app
+from rulefiles import rules_tree as write_rules, test_act
 
 SAN_DIEGO = "ocd-division/country:us/state:ca/county:san_diego"
 HOLD_RULE = "ca-gov-7284.6-a1B"
@@ -313,29 +314,7 @@ def test_jurisdictions_lists_encoded_folders(runner, wide_console):
 
 
 # ---------------------------------------------------------------- lint
-JURISDICTION_US = """\
-ocd_id: ocd-division/country:us
-name: United States
-id_prefix: us
-"""
-
-TEST_RULES = """\
-document:
-  title: Test Act
-  cite: Test Act §§ 1-2
-  source: https://example.org/test-act
-  source_kind: statute
-  effective_from: 2018-01-01
-  binds: all
-  confidence: confirmed
-  checked: {{url: "https://example.org/test-act", on: 2026-01-05, what: text}}
-provisions:
-  - id: us-test-1
-    cite: Test Act § 1
-    title: No holds on a detainer
-    actions: [detainer_hold]
-    effect: prohibited
-    when: "instrument == 'detainer_request'"
+TEST_RULES_EXTRA = """\
   - id: us-test-2
     cite: Test Act § 2
     title: Holds on a judicial warrant
@@ -344,13 +323,13 @@ provisions:
     when: "instrument == 'judicial_warrant' || 'judicial_warrant' in attachments"
     overrides: [{target}]
 """
+PROVENANCE = """\
+  confidence: confirmed
+  checked: {url: "https://example.org/test-act", on: 2026-01-05, what: text}"""
 
 
 def rules_tree(root: Path, target: str) -> Path:
-    (root / "us").mkdir(parents=True)
-    (root / "us" / "_jurisdiction.yaml").write_text(JURISDICTION_US, encoding="utf-8")
-    (root / "us" / "test.yaml").write_text(TEST_RULES.format(target=target), encoding="utf-8")
-    return root
+    return write_rules(root, test_act(TEST_RULES_EXTRA.format(target=target), provenance=PROVENANCE))
 
 
 def test_lint_clean_tree_exits_0(runner, tmp_path, wide_console):

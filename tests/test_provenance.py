@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 from cooprules.agreements import load_agreements
 from cooprules.agreements.models import load_models, read_models
 from cooprules.cli import app
+from rulefiles import JURISDICTION_US as JURISDICTION, rules_tree, test_act
+
 from cooprules.corpus.coverage import coverage_rows, none_found_index
 from cooprules.corpus.lint import lint
 from cooprules.corpus.loader import load_corpus, read_tree
@@ -19,32 +21,8 @@ from cooprules.corpus.schema import Confidence, Provision
 from cooprules.vocabulary import Agreement287g, Request
 
 US = "ocd-division/country:us"
-JURISDICTION = "ocd_id: ocd-division/country:us\nname: United States\nid_prefix: us\n"
-RULE = """\
-document:
-  title: Test Act
-  cite: Test Act § 1
-  source: https://example.org/test-act
-  source_kind: statute
-  effective_from: 2018-01-01
-  binds: all
-{provenance}
-provisions:
-  - id: us-test-1
-    cite: Test Act § 1
-    title: No holds on a detainer
-    actions: [detainer_hold]
-    effect: prohibited
-    when: "instrument == 'detainer_request'"
-"""
-
-
 def tree(tmp_path: Path, provenance: str) -> Path:
-    root = tmp_path / "rules"
-    (root / "us").mkdir(parents=True)
-    (root / "us" / "_jurisdiction.yaml").write_text(JURISDICTION, encoding="utf-8")
-    (root / "us" / "test.yaml").write_text(RULE.format(provenance=provenance), encoding="utf-8")
-    return root
+    return rules_tree(tmp_path / "rules", test_act(provenance=provenance))
 
 
 def provenance_findings(root: Path) -> list[str]:

@@ -217,7 +217,7 @@ def jurisdictions(request: Request,
                   q: str | None = Query(None, max_length=200, description="Name, abbreviation (LAUSD, NYC) or part of an OCD-ID; \"Harris County, TX\" narrows to a state. Leave out to list the jurisdictions with encoded law."),
                   limit: int = Query(20, ge=1, le=MAX_SEARCH, description="Most matches returned."),
                   offset: int = Query(0, ge=0, le=100_000, description="Matches to skip (paging)."),
-                  governments: bool = Query(False, description="Only governments: leave out council districts, wards and other subdivisions.")) -> Any:
+                  governments: bool = Query(True, description="Only governments (the default, as the CLI): false also lists council districts, wards and other subdivisions (the CLI's --all).")) -> Any:
     """Matches best first, governments with encoded law first:
     ``{total, offset, limit, approximate, results: [{ocd_id, name, display_name, kind,
     state, encoded_law}]}``. ``total`` counts every match (all pages); ``approximate``
