@@ -30,8 +30,10 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window, and two convictions together where a condition counts them; no further
-   paper, each paper a condition names, and each pair of them). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them or where
+   two conditions each look at convictions one at a time (one per truth signature:
+   :func:`.partial.conviction_pairs`); no further paper, each paper a condition names,
+   and each pair of them; lists of three are not tried). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -42,7 +44,8 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
    conditional), conviction years and hours written as ranges
    (:func:`.partial.value_ranges`); a pair of further papers is listed only when
-   neither paper alone is (:func:`.partial.alone_first`). Its ``citations``: of each listed value's answer,
+   neither paper alone is (:func:`.partial.alone_first`), a pair of convictions only when
+   it gives what neither conviction gives alone. Its ``citations``: of each listed value's answer,
    the provisions whose condition reads the fact (the exception it triggers), else
    all of them. One fact varies at a time: an exception that needs two presumed facts
    at once is not listed (the trace shows its provision as not met on presumed facts).
@@ -80,7 +83,10 @@ from .explain import presumed_value_text, summarize, unless_values_text
 from .frozen import freeze
 from .memo import SHARES, SizedLRU, cache_mb, decision_bytes, plan_bytes, resolved_bytes
 from .layers import Plan, build_plan, chain_provisions
-from .partial import NO_PENDING_CHARGE, PAPER_PAIR, PRESUMED, alone_first, candidates, condition_failed, explore, fill, value_ranges
+from .partial import (
+    NO_PENDING_CHARGE, PAIR, PAPER_PAIR, PRESUMED, alone_first, candidates, condition_failed, conviction_pairs, explore, fill,
+    needs_conviction_pairs, value_ranges,
+)
 from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
 
 #: Most aliases remembered (each an OCD-ID string a user sent, at most 300 characters).
@@ -147,6 +153,16 @@ OTHER_PAPERS = "nothing else"
 #: that does not give the person's role is about someone in custody.
 CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notification: "a release notification",
                    Action.custody_transfer: "a custody transfer"}
+
+
+def _unapplied(reason: str) -> str:
+    """A contested provision's reason without "applies to this request", for one that
+    only may apply ("may apply, depending on facts not given; courts have questioned or
+    limited it")."""
+    for said in ("applies to this request but is overridden here; ", "applies to this request; "):
+        if reason.startswith(said):
+            return reason[len(said):]
+    return reason
 
 
 def _budget(given: float | None) -> float:
@@ -450,6 +466,13 @@ class Engine:
         evaluated = plan.evaluated()
         for fact, values in options.items():
             readers = [cp for cp in evaluated if fact in cp.condition.facts]
+            if fact == "subject.convictions" and needs_conviction_pairs(cp.condition for cp in readers):
+                # two convictions, each making a different condition hold (partial.conviction_pairs)
+                def signature(v: tuple[str, Any], readers=readers) -> tuple:
+                    act_v = fill(act, [fact], [v[1]])
+                    return tuple(self._condition(cp, act_v) for cp in readers)
+
+                values = values + conviction_pairs(values, signature)
             tried: list[tuple[str, Any, Outcome]] = []
             cited: dict[Outcome, list[str]] = {}
             cited_by: dict[str, list[str]] = {}
@@ -483,6 +506,9 @@ class Engine:
                 ids = cited.setdefault(outcome, [])
                 ids.extend(c for c in carrying_ids if c not in ids)
                 cited_by[label] = carrying_ids
+            if fact == "subject.convictions":  # a pair that gives what one of its convictions gives alone says nothing more
+                alone = {label: outcome for label, _, outcome in tried}
+                tried = [t for t in tried if PAIR not in t[0] or all(alone.get(x) != t[2] for x in t[0].split(PAIR))]
             by_outcome: dict[Outcome, tuple[list[str], list[str]]] = {}
             for label, outcome in value_ranges(fact, tried):
                 if outcome is not base.outcome:
@@ -527,7 +553,7 @@ class Engine:
             trace = _mark_presumed(trace, marked)
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
         contested = [c if applies.get(c.id) is not None else
-                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + c.reason})
+                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + _unapplied(c.reason)})
                      for c in _union([r.contested for r in results], key=lambda c: c.id)]
         if found.outcome is not Outcome.conditional:
             first = results[0]

@@ -40,7 +40,7 @@ import re
 from typing import Iterable
 
 from ..vocabulary import Action, Decision, Outcome, PresumedFact, Unless
-from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS, PAPER_PAIR
+from .partial import LABEL_CHARGE, LABEL_HOURS, LABEL_YEARS, PAIR, PAPER_PAIR
 
 LANGS = ("en", "es")
 
@@ -151,6 +151,10 @@ _THEN = {
            Outcome.no_rule: "entonces ninguna regla codificada lo trata: consúltelo con su asesor jurídico",
            Outcome.conflict: "entonces las reglas están en conflicto: consúltelo con su asesor jurídico"},
 }
+#: After a ``required`` answer, a permission says the duty lifts, not that the act is
+#: endorsed: "Unless ... proof of citizenship ...: then the law does not require it".
+_THEN_NOT_REQUIRED = {"en": "then the law does not require it: you may, as your agency decides",
+                      "es": "entonces la ley no lo exige: puede hacerlo, según decida su agencia"}
 
 _INSTRUMENTS = {
     "en": {"judicial_warrant": "a judicial warrant",
@@ -266,9 +270,10 @@ _WORDS = {
            "together_with": "together with",
            "conviction": "the person has a conviction for {what}",
            "conviction_join": ", or for ",
+           "convictions_both": "the person has two convictions, for example {what}",
            "any_offence": "any offence", "any_felony": "any felony", "felony": "felony",
            "any_time": "at any time", "within": "within the last {n} years", "more_than": "more than {n} years ago",
-           "between": "more than {n} and no more than {m} years ago", "ago": "{n} years ago",
+           "between": "more than {n} and no more than {m} years ago", "ago": "{n} years ago", "ago_one": "1 year ago",
            "charge": "a charge for {what} is pending", "charge_pc": "{clause} and a magistrate found probable cause",
            "charge_nopc": "{clause}, with no finding of probable cause by a magistrate",
            "held": "the person has already been held {what} past release",
@@ -296,9 +301,10 @@ _WORDS = {
            "together_with": "junto con",
            "conviction": "la persona tiene una condena por {what}",
            "conviction_join": ", o por ",
+           "convictions_both": "la persona tiene dos condenas, por ejemplo {what}",
            "any_offence": "cualquier delito", "any_felony": "cualquier delito grave", "felony": "delito grave",
            "any_time": "en cualquier momento", "within": "en los últimos {n} años", "more_than": "de hace más de {n} años",
-           "between": "de hace más de {n} y no más de {m} años", "ago": "de hace {n} años",
+           "between": "de hace más de {n} y no más de {m} años", "ago": "de hace {n} años", "ago_one": "de hace 1 año",
            "charge": "hay un cargo pendiente por {what}",
            "charge_pc": "{clause} y un magistrado determinó que hay causa probable",
            "charge_nopc": "{clause}, sin que un magistrado haya determinado causa probable",
@@ -345,26 +351,46 @@ def _offences(cats: Iterable[str], lang: str) -> str:
     return _join(parts, lang)
 
 
+def _when(m: re.Match, w: dict[str, str]) -> str:
+    if m["any"]:
+        return w["any_time"]
+    if m["within"]:
+        return w["within"].format(n=m["within"])
+    if m["more"]:
+        return w["more_than"].format(n=m["more"])
+    if m["lo"]:
+        return w["between"].format(n=m["lo"], m=m["hi"])
+    return w["ago_one" if m["ago"] == "1" else "ago"].format(n=m["ago"])
+
+
+def _conviction_pair(label: str, lang: str) -> str | None:
+    """Two convictions tried together (``"violent_felony 1 year ago and also
+    misdemeanor 1 year ago"``) as "a violent felony 1 year ago and a misdemeanor 1
+    year ago"; None when a part is not a conviction label."""
+    w = _WORDS[lang]
+    parts = []
+    for part in label.split(PAIR):
+        m = LABEL_YEARS.match(part)
+        if not m:
+            return None
+        parts.append(f"{_offences([m['cat']], lang)} {_when(m, w)}")
+    return f" {w['and']} ".join(parts)
+
+
 def _convictions(values: list[str], lang: str) -> str:
     w = _WORDS[lang]
     by_time: dict[str, list[str]] = {}
     loose: list[str] = []
+    both: list[str] = []
     for v in values:
+        if PAIR in v and (pair := _conviction_pair(v, lang)):
+            both.append(pair)
+            continue
         m = LABEL_YEARS.match(v)
         if not m:
             loose.append(v)
             continue
-        if m["any"]:
-            when = w["any_time"]
-        elif m["within"]:
-            when = w["within"].format(n=m["within"])
-        elif m["more"]:
-            when = w["more_than"].format(n=m["more"])
-        elif m["lo"]:
-            when = w["between"].format(n=m["lo"], m=m["hi"])
-        else:
-            when = w["ago"].format(n=m["ago"])
-        by_time.setdefault(when, []).append(m["cat"])
+        by_time.setdefault(_when(m, w), []).append(m["cat"])
     # a category convicted "at any time" counts within every window too: "a serious or
     # violent felony at any time, or any felony within the last 5 years"
     always = by_time.get(w["any_time"], [])
@@ -375,7 +401,11 @@ def _convictions(values: list[str], lang: str) -> str:
             shown = list(dict.fromkeys(list(always) + cats))
         parts.append(f"{_offences(shown, lang)} {when}")
     parts += [_offences([v], lang) for v in loose if v in _OFFENCES]
-    return w["conviction"].format(what=w["conviction_join"].join(parts)) if parts else ""
+    said = [w["conviction"].format(what=w["conviction_join"].join(parts))] if parts else []
+    # two convictions that matter only together (counted, or each making a different rule
+    # apply): the first pair tried stands as the example (``Unless.values`` lists them all)
+    said += [w["convictions_both"].format(what=both[0])] if both else []
+    return f", {w['or']} ".join(said)
 
 
 def _charges(values: list[str], lang: str) -> str:
@@ -480,17 +510,22 @@ def unless_values_text(fact: str, values: list[str], lang: str = "en") -> str:
     return fact_noun(fact, lang)
 
 
-def outcome_then(outcome: Outcome, lang: str = "en") -> str:
-    """What follows an unless clause: ``Outcome.permitted`` -> "then you may"."""
+def outcome_then(outcome: Outcome, lang: str = "en", base: Outcome | None = None) -> str:
+    """What follows an unless clause: ``Outcome.permitted`` -> "then you may"; after a
+    ``required`` answer (``base``), "then the law does not require it: you may, as
+    your agency decides" (the duty lifts; nothing endorses the act)."""
     _check(lang)
+    if base is not None and Outcome(base) is Outcome.required and Outcome(outcome) is Outcome.permitted:
+        return _THEN_NOT_REQUIRED[lang]
     return _THEN[lang][Outcome(outcome)]
 
 
-def unless_text(u: Unless, lang: str = "en") -> str:
+def unless_text(u: Unless, lang: str = "en", base: Outcome | None = None) -> str:
     """One ``unless`` as a sentence: "Unless a judicial warrant came with it: then you
-    may." Raises ValueError for an unknown ``lang``."""
+    may." ``base``: the answer it is an exception to (see :func:`outcome_then`).
+    Raises ValueError for an unknown ``lang``."""
     w = _check(lang)
-    return f"{w['unless']} {unless_values_text(u.fact, u.values, lang)}: {outcome_then(u.outcome, lang)}."
+    return f"{w['unless']} {unless_values_text(u.fact, u.values, lang)}: {outcome_then(u.outcome, lang, base)}."
 
 
 def presumed_value_text(fact: str, lang: str = "en") -> str:
@@ -576,7 +611,7 @@ def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = N
     for u in rest:
         by_outcome.setdefault(u.outcome, []).append(unless_values_text(u.fact, u.values, lang))
     for then, clauses in by_outcome.items():
-        text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang)}."
+        text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang, outcome)}."
     if none_found:
         names = f" {w['or']} ".join(n if lang == "en" else n.replace("(checked ", "(revisado el ") for n in none_found)
         text += " " + w["none_found"].format(names=names)

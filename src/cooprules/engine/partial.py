@@ -165,9 +165,8 @@ def _pairs(singles: list[tuple[str, Any]], named: set[str]) -> list[tuple[str, A
     :attr:`Condition.counted`). Categories the conditions never name behave alike (a
     condition only compares a category with words), so one of them stands for all;
     every named category is tried with every year sample, in every unordered pair.
-    Not covered: several conditions each with one ``exists`` over convictions, whose
-    answers together on two items (each holding on a different item) no single item
-    gives; lists of three or more.
+    Several conditions that each look at items one at a time get their pairs from
+    :func:`conviction_pairs`. Not covered: lists of three or more.
     """
     unnamed = [c.value for c in OffenceCategory if c.value not in named][:1]
     keep = [(label, value) for label, value in singles if value[0]["category"] in named or value[0]["category"] in unnamed]
@@ -251,6 +250,13 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
             return truth[key]
 
         same_as: dict[str, str] = {}
+        if "subject.convictions" in facts:
+            k = facts.index("subject.convictions")
+            readers = [i for i in ids if "subject.convictions" in reads[i]]
+            if needs_conviction_pairs(by_id[i].condition for i in readers):
+                signature = _signature("subject.convictions", readers, reads, dict(zip(facts, options)), truth_of)
+                if signature is not None:
+                    options[k] = options[k] + conviction_pairs(options[k], signature)
         if "attachments" in facts:
             k = facts.index("attachments")
             all_papers = options[k]
@@ -289,6 +295,31 @@ def explore(unknown: list, missing: list[str], activation: dict[str, Any]) -> li
 MAX_PAIR_CHECK = 2_000
 
 
+def _signature(fact: str, readers: list[str], reads: dict[str, list[str]],
+               options: dict[str, list[tuple[str, Any]]], truth_of):
+    """A function giving, for one candidate value of ``fact``, the truth of every
+    condition of ``readers`` over every combination of that condition's other facts
+    (``options``); None when a condition has more than :data:`MAX_PAIR_CHECK` such
+    combinations. ``truth_of(id, {fact: (label, value)})`` evaluates one condition
+    (memoised)."""
+    others = {i: [f for f in reads[i] if f != fact] for i in readers}
+    for i in readers:
+        n = 1
+        for f in others[i]:
+            n *= len(options[f])
+        if n > MAX_PAIR_CHECK:
+            return None
+
+    def signature(value: tuple[str, Any]) -> tuple:
+        out = []
+        for i in readers:
+            for combo in itertools.product(*(options[f] for f in others[i])):
+                out.append(truth_of(i, {fact: value, **dict(zip(others[i], combo))}))
+        return tuple(out)
+
+    return signature
+
+
 def _distinct_pairs(papers: list[tuple[str, Any]], ids: list[str], reads: dict[str, list[str]],
                     options: dict[str, list[tuple[str, Any]]], truth_of) -> tuple[list[tuple[str, Any]], dict[str, str]]:
     """The candidate further papers of a group (``papers``, as :func:`candidates`
@@ -300,21 +331,9 @@ def _distinct_pairs(papers: list[tuple[str, Any]], ids: list[str], reads: dict[s
     condition whose other facts have more than :data:`MAX_PAIR_CHECK` combinations:
     every pair is kept."""
     readers = [i for i in ids if "attachments" in reads[i]]
-    others = {i: [f for f in reads[i] if f != "attachments"] for i in readers}
-    for i in readers:
-        n = 1
-        for f in others[i]:
-            n *= len(options[f])
-        if n > MAX_PAIR_CHECK:
-            return papers, {}
-
-    def signature(paper: tuple[str, Any]) -> tuple:
-        out = []
-        for i in readers:
-            for combo in itertools.product(*(options[f] for f in others[i])):
-                out.append(truth_of(i, {"attachments": paper, **dict(zip(others[i], combo))}))
-        return tuple(out)
-
+    signature = _signature("attachments", readers, reads, options, truth_of)
+    if signature is None:
+        return papers, {}
     kept, same_as, seen = [], {}, {}
     for paper in papers:
         sig = signature(paper)
@@ -324,6 +343,31 @@ def _distinct_pairs(papers: list[tuple[str, Any]], ids: list[str], reads: dict[s
         seen.setdefault(sig, paper[0])
         kept.append(paper)
     return kept, same_as
+
+
+def conviction_pairs(singles: list[tuple[str, Any]], signature) -> list[tuple[str, Any]]:
+    """Lists of two convictions for several conditions that each look at convictions
+    one at a time (``exists`` or ``all``, not counting them: those get every pair from
+    :func:`candidates`): each condition then decides a list of two from how it decides
+    each item, so two items can make two conditions hold together (one on each item)
+    where no single conviction does. One conviction stands for all those that every
+    condition decides alike (``signature``, as :func:`_signature` gives); each pair of
+    such representatives is tried. Returns ``(label "<one> and also <other>", value)``
+    pairs; ``singles``: the single-conviction candidates (``none`` is skipped)."""
+    reps: dict[tuple, tuple[str, Any]] = {}
+    for label, value in singles:
+        if len(value) == 1:
+            reps.setdefault(signature((label, value)), (label, value))
+    keep = list(reps.values())
+    return [(la + PAIR + lb, va + vb) for i, (la, va) in enumerate(keep) for lb, vb in keep[i + 1:]]
+
+
+def needs_conviction_pairs(conditions: Iterable) -> bool:
+    """Whether ``conditions`` (those reading ``subject.convictions``) call for
+    :func:`conviction_pairs`: two or more of them, none counting the items (which
+    already get every pair)."""
+    conditions = list(conditions)
+    return len(conditions) >= 2 and not any("subject.convictions" in c.counted for c in conditions)
 
 
 def condition_failed(cp, exc: Exception) -> CorpusError:
