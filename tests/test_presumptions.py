@@ -46,6 +46,26 @@ def test_every_county_jail_in_texas_florida_georgia_must_hold_for_no_more_than_4
         assert d.presumed and all(p.fact in PRESUMED for p in d.presumed)
 
 
+def test_a_duty_that_lifts_is_not_worded_as_an_endorsement(engine):
+    """Texas requires the hold (Tex. Code Crim. Proc. art. 2A.060(a)(1)) unless the
+    person has shown proof of citizenship or lawful status (art. 2A.060(b)): then the
+    state duty lifts and federal law only permits. The deputy reads that the law no
+    longer requires it, not a bare "then you may" (EN and ES), on every front end."""
+    from cooprules.engine.explain import summary_text
+
+    d = engine.evaluate({**HOLD, "responder": {"jurisdiction": "ocd-division/country:us/state:tx/county:harris",
+                                               "entity": "jail"}})
+    assert d.outcome is Outcome.required
+    (proof,) = [u for u in d.unless if u.fact == "subject.proof_of_status_shown"]
+    assert proof.outcome is Outcome.permitted
+    assert unless_text(proof, "en", d.outcome).endswith("then the law does not require it: you may, as your agency decides.")
+    assert unless_text(proof, "es", d.outcome).endswith("entonces la ley no lo exige: puede hacerlo, según decida su agencia.")
+    assert "then the law does not require it" in d.summary
+    assert "entonces la ley no lo exige" in summary_text(d, "es")
+    # after a prohibition a permission still reads "then you may"
+    assert unless_text(proof, "en", Outcome.prohibited).endswith("then you may.")
+
+
 def test_every_california_county_jail_must_not_hold_unless_a_judicial_warrant(engine):
     counties = _counties(engine, "ca")
     assert len(counties) == 58

@@ -180,7 +180,7 @@ def row_paragraphs(row: Row, lang: str, gettext, cite_of=None, size: float = SIZ
         paras.append(_Para(_("Also:"), "B", size - 0.4, keep_with_next=True))
         paras += [_Para(t, "", size - 0.6, 2.5) for t in duties]
     if d.citations:
-        cites = "; ".join(c.cite + ("*" if c.confidence == "unconfirmed" else "") for c in d.citations)
+        cites = "; ".join(c.cite + {"unconfirmed": "*", "secondary": "°"}.get(c.confidence, "") for c in d.citations)
         paras.append(_Para(_("Sources:") + " " + cites, "", size - 1.2))
     return paras
 
@@ -263,6 +263,8 @@ def _layout(rows: list[Row], office: str, entity: str, lang: str, version: str, 
     note = _("Each answer takes the ordinary case for facts not given; the lines under it say what would change it.")
     if any(c.confidence == "unconfirmed" for row in rows for c in row.decision.citations):
         note += " " + _("* Not checked against the official text: confirm with your agency's counsel.")
+    if any(c.confidence == "secondary" for row in rows for c in row.decision.citations):
+        note += " " + _("° Checked against an official summary or a report, not the official text.")
     pdf.multi_cell(0, 3, _latin(note), new_x="LMARGIN", new_y="NEXT")
     flow = _Flow(pdf, pdf.get_y() + 1)
     blocks = [row_paragraphs(row, lang, _, cite_of, size) for row in rows]

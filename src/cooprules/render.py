@@ -43,7 +43,10 @@ WORDS = {
            "request_received": "on receiving the request", "if_go_ahead": "if you go ahead",
            "rests": "Rests on:", "if": "If", "resting": "resting on:", "contested": "Contested:",
            "unconfirmed": "{n} of these provisions could not be checked against their primary text: confirm with counsel.",
-           "unconfirmed_mark": "unconfirmed", "layers": "Layer by layer:", "law_as_of": "Law as of {day}; corpus {v}.",
+           "unconfirmed_one": "1 of these provisions could not be checked against its primary text: confirm with counsel.",
+           "secondary": "{n} of these provisions were checked against an official summary or a report, not their text.",
+           "secondary_one": "1 of these provisions was checked against an official summary or a report, not its text.",
+           "unconfirmed_mark": "unconfirmed", "secondary_mark": "secondary: checked against a summary or report", "layers": "Layer by layer:", "law_as_of": "Law as of {day}; corpus {v}.",
            "note": "Note", "unless_arrow": "unless"},
     "es": {"presumed": "Se da por hecho (no indicado):",
            "presumed_hint": "indique el dato para cambiarlo; --no-presume no da nada por hecho",
@@ -52,10 +55,17 @@ WORDS = {
            "rests": "Se basa en:", "if": "Si", "resting": "con base en:", "contested": "Impugnado:",
            "unconfirmed": "{n} de estas disposiciones no se pudieron cotejar con su texto original: "
                           "consulte con su asesor jurídico.",
-           "unconfirmed_mark": "sin confirmar", "layers": "Capa por capa:",
+           "unconfirmed_one": "1 de estas disposiciones no se pudo cotejar con su texto original: "
+                              "consulte con su asesor jurídico.",
+           "secondary": "{n} de estas disposiciones se cotejaron con un resumen oficial o un informe, no con su texto.",
+           "secondary_one": "1 de estas disposiciones se cotejó con un resumen oficial o un informe, no con su texto.",
+           "unconfirmed_mark": "sin confirmar", "secondary_mark": "secundaria: cotejada con un resumen o informe", "layers": "Capa por capa:",
            "law_as_of": "Derecho vigente al {day}; corpus {v}.", "note": "Nota",
            "unless_arrow": "salvo"},
 }
+
+#: A provision's effect in the trace, for :func:`_trace_text` (the page's words).
+EFFECTS = {"required": "requires it", "prohibited": "forbids it", "permitted": "allows it", "duties": "duties only"}
 
 #: The languages ``cooprules ask --lang`` answers in.
 LANGS = tuple(WORDS)
@@ -84,6 +94,19 @@ def in_language(d: Decision, lang: str) -> Decision:
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
         raise ImportError("answers in Spanish need the 'web' extra: pip install 'cooprules[web]'") from exc
     return words(d, lang)
+
+
+def unless_flag(fact: str, values: list[str]) -> str:
+    """The ``ask`` flag that gives an ``unless`` value: for a yes/no fact only the side
+    that changes the answer (``--proof-of-status`` for ``true``); for further papers the
+    first listed (``--attachment judicial_warrant``); else the fact's flags."""
+    flags = FACT_FLAGS.get(fact, fact)
+    if fact == "attachments" and values and values[0] != "none":  # e.g. --attachment judicial_warrant
+        return " ".join(f"--attachment {w}" for w in values[0].split(" + ")) + (" (or another listed)" if len(values) > 1 else "")
+    if " / " in flags and values in (["true"], ["false"]):
+        yes, no = flags.split(" / ", 1)
+        return yes if values == ["true"] else no
+    return flags
 
 
 _CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?P<years>[\d.]+) years? ago$")
@@ -116,7 +139,8 @@ def describe_values(values: list[FactValue]) -> list[tuple[str, str]]:
                 label = (f"{cat} {_n(lo)} or more years ago" if hi == every[-1] and lo > every[0]
                          else f"{cat} within {_n(hi)} years" if lo == every[0] else f"{cat} {_n(lo)}–{_n(hi)} years ago")
             groups.setdefault(outcomes, []).append(label)
-    return [(outcomes, "; ".join(labels)) for outcomes, labels in groups.items()]
+    return [(outcomes + (" (then turns on the other facts)" if " or " in outcomes else ""), "; ".join(labels))
+            for outcomes, labels in groups.items()]
 
 
 def _n(x: float) -> str:
@@ -129,9 +153,19 @@ def _cite_of(corpus, provision_id: str) -> str:
     return cp.provision.cite if cp is not None else provision_id
 
 
-def _cite(c: Citation) -> str:
-    mark = " [yellow](unconfirmed)[/yellow]" if c.confidence == "unconfirmed" else ""
-    return f"{escape(c.cite)} — {escape(c.title)}{mark} [dim]{escape(c.id)} <{escape(c.source)}>[/dim]"
+def confidence_mark(c: Citation, lang: str = "en") -> str:
+    """How a citation's provenance is marked after it (Rich markup): "(unconfirmed)"
+    in yellow, "(secondary: checked against a summary or report)" dim, nothing when
+    confirmed."""
+    if c.confidence == "unconfirmed":
+        return f" [yellow]({WORDS[lang]['unconfirmed_mark']})[/yellow]"
+    if c.confidence == "secondary":
+        return f" [dim]({WORDS[lang]['secondary_mark']})[/dim]"
+    return ""
+
+
+def _cite(c: Citation, lang: str = "en") -> str:
+    return f"{escape(c.cite)} — {escape(c.title)}{confidence_mark(c, lang)} [dim]{escape(c.id)} <{escape(c.source)}>[/dim]"
 
 
 def _case(n: LitigationNote) -> str:
@@ -158,9 +192,9 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
     if d.unless:
         out.print(f"\n[bold]{w['unless']}[/bold]")
         for u in d.unless:
-            cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
-            out.print(f"  • {escape(unless_text(u, lang))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
-                      + f" [dim]{w['give']} {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
+            cites = "; ".join(_cite_of(corpus, c) for c in u.citations)
+            out.print(f"  • {escape(unless_text(u, lang, d.outcome))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
+                      + f" [dim]{w['give']} {unless_flag(u.fact, u.values)}[/dim]")
     if d.depends_on:
         out.print(f"\n[bold]{w['depends']}[/bold]")
         for m in d.depends_on:
@@ -178,14 +212,15 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
             example = "; ".join(f"{k} = {v}" for k, v in alt.example.items())
             out.print(f"\n[bold]{w['if']} {escape(example)} → {alt.outcome.value}, {w['resting']}[/bold]")
             for cid in alt.citations:
-                out.print(f"  • {_cite(by_id[cid])}")
+                out.print(f"  • {_cite(by_id[cid], lang)}")
     elif d.citations:
         out.print(f"\n[bold]{w['rests']}[/bold]")
         for c in d.citations:
-            out.print(f"  • {_cite(c)}")
-    unconfirmed = [c for c in d.citations if c.confidence == "unconfirmed"]
-    if unconfirmed:
-        out.print(f"[yellow]  {w['unconfirmed'].format(n=len(unconfirmed))}[/yellow]")
+            out.print(f"  • {_cite(c, lang)}")
+    for level, colour in (("unconfirmed", "yellow"), ("secondary", "dim")):
+        n = sum(c.confidence == level for c in d.citations)
+        if n:
+            out.print(f"[{colour}]  {w[level + '_one'] if n == 1 else w[level].format(n=n)}[/{colour}]")
     if d.contested:
         out.print(f"\n[bold]{w['contested']}[/bold]")
         for c in d.contested:
@@ -194,11 +229,12 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
                       + (f" [dim]{escape(cases)}[/dim]" if cases else ""))
     out.print(f"\n[bold]{w['layers']}[/bold]")
     for layer in d.trace:
-        out.print(f"  [bold]{layer.layer}[/bold] {escape(layer.name)}: {layer.verdict} — "
+        out.print(f"  [bold]{_trace_text('layer', layer.layer, lang)}[/bold] {escape(layer.name)}: "
+                  f"{_trace_text('verdict', layer.verdict, lang)} — "
                   f"{escape(_trace_text('combination', layer.combination, lang))}")
         for p in layer.provisions:
             mark = "✓" if p.stood else "·"
-            effect = p.effect.value if p.effect else "duties"
+            effect = _trace_text("effect", p.effect.value if p.effect else "duties", lang)
             out.print(f"    {mark} {escape(p.id)}  {escape(p.cite)} {escape('[' + effect + ']')} "
                       f"{escape(_trace_text('reason', p.reason, lang))}")
     out.print(f"\n[dim]{w['law_as_of'].format(day=d.as_of, v=d.corpus_version)}[/dim]")
@@ -215,6 +251,11 @@ def _trace_text(kind: str, text: str, lang: str) -> str:
 
     if kind == "combination":
         return summaries.combination_text(text, lang)[0]
+    if kind in ("layer", "verdict", "effect"):
+        from .web import labels
+
+        table = {"layer": labels.LAYERS, "verdict": labels.VERDICTS, "effect": EFFECTS}[kind]
+        return gettext_for(lang)(table[text]) if text in table else text
     if kind == "reason":
         return summaries.reason_text(text, lang, gettext_for(lang))[0]
     return summaries.contested_text(text, lang, gettext_for(lang))[0]

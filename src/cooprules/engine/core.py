@@ -30,8 +30,10 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    resolved for every combination of candidate values of the open facts
    (:func:`.partial.candidates`: every vocabulary word, both booleans, each side of
    every threshold a condition names, one conviction per category per side of every
-   time window, and two convictions together where a condition counts them; no further
-   paper, each paper a condition names, and each pair of them). All combinations agree: that outcome, resting on the provisions that
+   time window, and two convictions together where a condition counts them or where
+   two conditions each look at convictions one at a time (one per truth signature:
+   :func:`.partial.conviction_pairs`); no further paper, each paper a condition names,
+   and each pair of them; lists of three are not tried). All combinations agree: that outcome, resting on the provisions that
    carry it in some combination and whose own condition the base decides. Else
    ``conditional``, with ``depends_on`` (per open fact and value, the outcomes over
    the other open facts) and ``alternatives``.
@@ -42,7 +44,8 @@ Missing facts, presumptions and ``unless`` (DESIGN.md, Semantics 6), exactly:
    outcome (outcomes in the order prohibited, required, permitted, conflict, no_rule,
    conditional), conviction years and hours written as ranges
    (:func:`.partial.value_ranges`); a pair of further papers is listed only when
-   neither paper alone is (:func:`.partial.alone_first`). Its ``citations``: of each listed value's answer,
+   neither paper alone is (:func:`.partial.alone_first`), a pair of convictions only when
+   it gives what neither conviction gives alone. Its ``citations``: of each listed value's answer,
    the provisions whose condition reads the fact (the exception it triggers), else
    all of them. One fact varies at a time: an exception that needs two presumed facts
    at once is not listed (the trace shows its provision as not met on presumed facts).
@@ -150,6 +153,16 @@ OTHER_PAPERS = "nothing else"
 #: that does not give the person's role is about someone in custody.
 CUSTODY_ACTIONS = {Action.detainer_hold: "a detainer hold", Action.release_notification: "a release notification",
                    Action.custody_transfer: "a custody transfer"}
+
+
+def _unapplied(reason: str) -> str:
+    """A contested provision's reason without "applies to this request", for one that
+    only may apply ("may apply, depending on facts not given; courts have questioned or
+    limited it")."""
+    for said in ("applies to this request but is overridden here; ", "applies to this request; "):
+        if reason.startswith(said):
+            return reason[len(said):]
+    return reason
 
 
 def _budget(given: float | None) -> float:
@@ -540,7 +553,7 @@ class Engine:
             trace = _mark_presumed(trace, marked)
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
         contested = [c if applies.get(c.id) is not None else
-                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + c.reason})
+                     c.model_copy(update={"reason": "may apply, depending on facts not given; " + _unapplied(c.reason)})
                      for c in _union([r.contested for r in results], key=lambda c: c.id)]
         if found.outcome is not Outcome.conditional:
             first = results[0]

@@ -151,6 +151,10 @@ _THEN = {
            Outcome.no_rule: "entonces ninguna regla codificada lo trata: consúltelo con su asesor jurídico",
            Outcome.conflict: "entonces las reglas están en conflicto: consúltelo con su asesor jurídico"},
 }
+#: After a ``required`` answer, a permission says the duty lifts, not that the act is
+#: endorsed: "Unless ... proof of citizenship ...: then the law does not require it".
+_THEN_NOT_REQUIRED = {"en": "then the law does not require it: you may, as your agency decides",
+                      "es": "entonces la ley no lo exige: puede hacerlo, según decida su agencia"}
 
 _INSTRUMENTS = {
     "en": {"judicial_warrant": "a judicial warrant",
@@ -506,17 +510,22 @@ def unless_values_text(fact: str, values: list[str], lang: str = "en") -> str:
     return fact_noun(fact, lang)
 
 
-def outcome_then(outcome: Outcome, lang: str = "en") -> str:
-    """What follows an unless clause: ``Outcome.permitted`` -> "then you may"."""
+def outcome_then(outcome: Outcome, lang: str = "en", base: Outcome | None = None) -> str:
+    """What follows an unless clause: ``Outcome.permitted`` -> "then you may"; after a
+    ``required`` answer (``base``), "then the law does not require it: you may, as
+    your agency decides" (the duty lifts; nothing endorses the act)."""
     _check(lang)
+    if base is not None and Outcome(base) is Outcome.required and Outcome(outcome) is Outcome.permitted:
+        return _THEN_NOT_REQUIRED[lang]
     return _THEN[lang][Outcome(outcome)]
 
 
-def unless_text(u: Unless, lang: str = "en") -> str:
+def unless_text(u: Unless, lang: str = "en", base: Outcome | None = None) -> str:
     """One ``unless`` as a sentence: "Unless a judicial warrant came with it: then you
-    may." Raises ValueError for an unknown ``lang``."""
+    may." ``base``: the answer it is an exception to (see :func:`outcome_then`).
+    Raises ValueError for an unknown ``lang``."""
     w = _check(lang)
-    return f"{w['unless']} {unless_values_text(u.fact, u.values, lang)}: {outcome_then(u.outcome, lang)}."
+    return f"{w['unless']} {unless_values_text(u.fact, u.values, lang)}: {outcome_then(u.outcome, lang, base)}."
 
 
 def presumed_value_text(fact: str, lang: str = "en") -> str:
@@ -602,7 +611,7 @@ def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = N
     for u in rest:
         by_outcome.setdefault(u.outcome, []).append(unless_values_text(u.fact, u.values, lang))
     for then, clauses in by_outcome.items():
-        text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang)}."
+        text += f" {w['unless']} {_join(clauses, lang, sep='; ')}: {outcome_then(then, lang, outcome)}."
     if none_found:
         names = f" {w['or']} ".join(n if lang == "en" else n.replace("(checked ", "(revisado el ") for n in none_found)
         text += " " + w["none_found"].format(names=names)

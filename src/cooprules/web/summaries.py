@@ -30,6 +30,7 @@ CONTESTED = {
     "applies to this request; courts have questioned or limited it": N_("applies to this request; courts have questioned or limited it"),
     "applies to this request but is overridden here; courts have questioned or limited it":
         N_("applies to this request but is overridden here; courts have questioned or limited it"),
+    "courts have questioned or limited it": N_("courts have questioned or limited it"),
     "would apply to this request but is enjoined, so it is left out":
         N_("would apply to this request but is enjoined by a court, so it is left out"),
 }
@@ -66,7 +67,7 @@ def exceptions(decision: Decision, lang: str) -> list:
     """The exceptions not said in :func:`headline`, each as the engine words it:
     ``[(sentence, unless)]`` ("Unless a judicial warrant came with it: then you may.")."""
     rest = answer_words.headline(decision, _lang(lang))[1]
-    return [(explain.unless_text(u, _lang(lang)), u) for u in rest]
+    return [(explain.unless_text(u, _lang(lang), decision.outcome), u) for u in rest]
 
 
 def presumed_lines(decision: Decision, lang: str, gettext: Callable[[str], str],

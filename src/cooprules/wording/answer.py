@@ -82,7 +82,7 @@ def unless_lines(decision: Decision, lang: str, gettext: Callable[[str], str],
                     cite = None
             if cite and cite not in cites:
                 cites.append(cite)
-        out.append(unless_text(u, lang) + (f" ({'; '.join(cites)})" if cites else ""))
+        out.append(unless_text(u, lang, decision.outcome) + (f" ({'; '.join(cites)})" if cites else ""))
     return out
 
 
