@@ -541,6 +541,7 @@ def test_spanish_judicial_warrant_and_court_order_read_differently(client):
                                       "action": "interview_access", "lang": "es"}).text
     text = visible_text(page)
     assert text.count(warrant) == 2 and text.count(order) == 2  # the paper shown, and the papers with it
+    assert page.count('name="attachments"') == 6  # the step offers the papers that come with another
     assert "Orden judicial (mandato del tribunal)" not in text and "Orden judicial (firmada por un juez)" not in text
 
 

@@ -250,6 +250,10 @@ ATTACHMENTS = {
     **{k: INSTRUMENTS[k] for k in _ATTACHMENT_ORDER},
     "none": (N_("Nothing else came with it"), N_("Only the paper you chose above, with no warrant or order attached.")),
 }
+#: The papers offered on the paper step, "did any other paper come with it?" (the ones
+#: that come with another: warrants, a judge's finding, a court order), in order.
+ATTACHMENTS_STEP = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant",
+                    "judicial_probable_cause_determination", "court_order", "none")
 #: The attachments always offered, whatever the answer turns on (issue 8: I-200, I-205,
 #: a judicial warrant, nothing else).
 ATTACHMENTS_ALWAYS = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant", "none")
