@@ -413,3 +413,14 @@ def test_scenarios_unreadable_file_exits_2(runner, tmp_path):
     no_crash(result)
     assert result.exit_code == 2
     assert "broken.yaml" in all_output(result)
+
+
+def test_unless_lines_name_the_flag_that_changes_the_answer():
+    from cooprules.render import unless_flag
+
+    assert unless_flag("subject.proof_of_status_shown", ["true"]) == "--proof-of-status"
+    assert unless_flag("subject.minor", ["false"]) == "--adult"
+    assert unless_flag("attachments", ["judicial_warrant"]) == "--attachment judicial_warrant"
+    assert unless_flag("attachments", ["detainer_request + administrative_warrant_arrest"]) == \
+        "--attachment detainer_request --attachment administrative_warrant_arrest"
+    assert unless_flag("context.hours_held_past_release", ["48 hours or more"]) == "--hours-held N"

@@ -8,13 +8,14 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from .engine.explain import unless_text
-from .render import COLOURS, WORDS, _cite_of, confidence_mark, in_language, outcome_heading
+from .engine.explain import fact_noun, unless_text
+from .render import COLOURS, WORDS, _cite_of, confidence_mark, describe_values, in_language, outcome_heading
 from .vocabulary import Decision
 
 
 def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> None:
-    """Print ``d`` briefly: the outcome and its plain-words summary; each ``unless``
+    """Print ``d`` briefly: the outcome and its plain-words summary; for a conditional
+    answer, what each value of each open fact gives; each ``unless``
     (the engine's sentence, :func:`cooprules.engine.explain.unless_text`, with the
     outcome it would give and the citations carrying it; ``corpus``, a loaded Corpus,
     turns provision ids into citations); then one line
@@ -24,11 +25,15 @@ def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> Non
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{escape(outcome_heading(d.outcome.value, lang))}[/{colour}]  {escape(d.summary)}")
     for u in d.unless:
-        cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
+        cites = "; ".join(_cite_of(corpus, c) for c in u.citations)
         sentence = unless_text(u, lang, d.outcome)
         said = sentence in d.summary  # the summary already says it: only what it rests on
         out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {u.outcome.value}"
                   + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
+    for m in d.depends_on:  # a conditional answer: what each value of the open fact gives
+        out.print(f"  {escape(fact_noun(m.fact, lang))}:")
+        for outcomes, values in describe_values(m.values):
+            out.print(f"    → {outcomes}: {escape(values)}")
     for c in d.citations:
         mark = confidence_mark(c, lang)
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")

@@ -96,6 +96,19 @@ def in_language(d: Decision, lang: str) -> Decision:
     return words(d, lang)
 
 
+def unless_flag(fact: str, values: list[str]) -> str:
+    """The ``ask`` flag that gives an ``unless`` value: for a yes/no fact only the side
+    that changes the answer (``--proof-of-status`` for ``true``); for further papers the
+    first listed (``--attachment judicial_warrant``); else the fact's flags."""
+    flags = FACT_FLAGS.get(fact, fact)
+    if fact == "attachments" and values and values[0] != "none":  # e.g. --attachment judicial_warrant
+        return " ".join(f"--attachment {w}" for w in values[0].split(" + ")) + (" (or another listed)" if len(values) > 1 else "")
+    if " / " in flags and values in (["true"], ["false"]):
+        yes, no = flags.split(" / ", 1)
+        return yes if values == ["true"] else no
+    return flags
+
+
 _CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?P<years>[\d.]+) years? ago$")
 
 
@@ -126,7 +139,8 @@ def describe_values(values: list[FactValue]) -> list[tuple[str, str]]:
                 label = (f"{cat} {_n(lo)} or more years ago" if hi == every[-1] and lo > every[0]
                          else f"{cat} within {_n(hi)} years" if lo == every[0] else f"{cat} {_n(lo)}–{_n(hi)} years ago")
             groups.setdefault(outcomes, []).append(label)
-    return [(outcomes, "; ".join(labels)) for outcomes, labels in groups.items()]
+    return [(outcomes + (" (then turns on the other facts)" if " or " in outcomes else ""), "; ".join(labels))
+            for outcomes, labels in groups.items()]
 
 
 def _n(x: float) -> str:
@@ -178,9 +192,9 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
     if d.unless:
         out.print(f"\n[bold]{w['unless']}[/bold]")
         for u in d.unless:
-            cites = ", ".join(_cite_of(corpus, c) for c in u.citations)
+            cites = "; ".join(_cite_of(corpus, c) for c in u.citations)
             out.print(f"  • {escape(unless_text(u, lang, d.outcome))}" + (f" [dim]({escape(cites)})[/dim]" if cites else "")
-                      + f" [dim]{w['give']} {FACT_FLAGS.get(u.fact, u.fact)}[/dim]")
+                      + f" [dim]{w['give']} {unless_flag(u.fact, u.values)}[/dim]")
     if d.depends_on:
         out.print(f"\n[bold]{w['depends']}[/bold]")
         for m in d.depends_on:
