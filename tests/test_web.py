@@ -654,3 +654,18 @@ def test_default_action_fits_the_office(client, entity, action):
     page = client.get("/ask", params={"jurisdiction": HARRIS, "entity": entity}).text
     checked = re.findall(r'name="action" id="action-([a-z_0-9]+)" value="[a-z_0-9]+" checked', page)
     assert checked == [action]
+
+
+def test_training_page_question_does_not_give_the_answer_away(client, engine):
+    """The question stage shows the situation without the scenario's full name (which
+    says what the law does); the feedback stage may show it."""
+    from cooprules.training import quiz
+
+    params = {"jurisdiction": "ocd-division/country:us/state:ca/place:los_angeles", "entity": "police", "seed": 1,
+              "count": 6}
+    questions = quiz(params["jurisdiction"], params["entity"], 6, 1, engine)
+    for i, q in enumerate(questions):
+        page = client.get("/training", params={**params, "i": i, "right": 0}).text
+        assert q.case.name not in page or q.case.name == q.heading, q.case.name
+        for word in ("forbids", "permits", "requires"):
+            assert word not in q.heading

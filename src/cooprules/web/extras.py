@@ -91,7 +91,7 @@ def training(request: Request) -> Response:
     choice = q.get("choice")
     ctx = dict(office=office, number=number, total=len(questions), right=right, keep=keep,
                situation=quizzes.situation(question, engine, _), choices=quizzes.CHOICES,
-               title_en=question.case.name, **base)
+               title_en=question.case.name if choice in quizzes.CHOICES else question.heading, **base)
     if choice not in quizzes.CHOICES:
         return page("training.html", lang, stage="question", **ctx)
     correct = choice == question.answer
