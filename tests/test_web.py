@@ -308,7 +308,7 @@ def test_pages_show_no_raw_values(client, name, params, lang):
 
 def test_follow_up_offers_the_papers_by_name(client):
     for lang, words in (("en", ["Form I-200", "Form I-205", "Judicial warrant", "Nothing else came with it"]),
-                        ("es", ["Formulario I-200", "Formulario I-205", "Orden judicial (firmada por un juez)",
+                        ("es", ["Formulario I-200", "Formulario I-205", "Orden judicial de arresto o de registro (firmada por un juez)",
                                 "No vino nada más"])):
         page = client.get("/ask", params={**CA_HOLD, "presume": "false", "lang": lang}).text
         form = page[page.index('id="next-fact"'):page.index("</form>", page.index('id="next-fact"'))]
@@ -511,3 +511,146 @@ def test_contested_reasons_are_worded_in_the_page_language():
     assert contested_text("applies to this request; courts have questioned or limited it", "es", es) == (
         "se aplica a esta solicitud; los tribunales la han cuestionado o limitado", True)
     assert contested_text("a reason the page does not know", "es", es) == ("a reason the page does not know", False)
+
+
+# ------------------------------------------------------------------ a newcomer's review of the page
+HOUSTON = "ocd-division/country:us/state:tx/place:houston"
+#: A Houston officer asked, in person, to ask someone about status: the answer turns on
+#: the purpose and on who the person is (a victim or witness may not be asked).
+HOUSTON_ASK = {"jurisdiction": HOUSTON, "entity": "police", "action": "status_inquiry",
+               "instrument": "verbal_request"}
+
+
+def _form(page: str) -> str:
+    start = page.index('id="next-fact"')
+    return page[start:page.index("</form>", start)]
+
+
+def test_spanish_judicial_warrant_and_court_order_read_differently(client):
+    from cooprules.web import labels
+    from cooprules.web.i18n import gettext_for
+
+    es = gettext_for("es")
+    warrant, order = (es(labels.INSTRUMENTS[k][0]) for k in ("judicial_warrant", "court_order"))
+    # not the same head word with a gloss: a deputy tells them apart by their first words
+    assert warrant.split("(")[0].strip() != order.split("(")[0].strip()
+    assert "arresto" in warrant and "juez" in warrant
+    assert "tribunal" in order and "judicial" not in order and "arresto" not in es(labels.INSTRUMENTS["court_order"][1]).split(".")[0]
+    # the paper step shows each once, with the same words as the "other papers" boxes
+    page = client.get("/ask", params={"jurisdiction": LAUSD, "entity": "school_district",
+                                      "action": "interview_access", "lang": "es"}).text
+    text = visible_text(page)
+    assert text.count(warrant) == 2 and text.count(order) == 2  # the paper shown, and the papers with it
+    assert page.count('name="attachments"') == 6  # the step offers the papers that come with another
+    assert "Orden judicial (mandato del tribunal)" not in text and "Orden judicial (firmada por un juez)" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("params", [
+    {**CA_HOLD, "presume": "false"},
+    {"jurisdiction": HARRIS, "entity": "jail", "action": "detainer_hold", "instrument": "written_request",
+     "presume": "false"},
+    {"jurisdiction": "ocd-division/country:us/state:ca/county:los_angeles", "entity": "jail",
+     "action": "detainer_hold", "instrument": "written_request", "presume": "false"},
+], ids=["san-diego-i247a", "harris-letter", "los-angeles-letter"])
+def test_what_each_answer_gives_names_only_papers_offered(client, params, lang):
+    page = client.get("/ask", params={**params, "lang": lang}).text
+    form = _form(page)
+    boxes = re.findall(r'<label for="attachments-[a-z_]+">(.*?)\n?\s*<span', form, flags=re.S)
+    boxes = {" ".join(b.split()) for b in boxes}
+    assert boxes
+    listed = [" ".join(visible_text(g).split()) for g in re.findall(r'<span class="if">(.*?)</span>', form, flags=re.S)]
+    assert listed, form[:2000]
+    from html import unescape
+
+    boxes = {unescape(b) for b in boxes}
+    for group in listed:
+        for paper in group.split("; "):
+            assert paper in boxes, (lang, paper, sorted(boxes))
+
+
+def test_government_names_in_spanish():
+    from cooprules.web.names import government_name
+
+    assert government_name("Houston city", "place", "es") == "Ciudad de Houston"
+    assert government_name("Harris County", "county", "es") == "Condado de Harris"
+    assert government_name("Acadia Parish", "parish", "es") == "Parroquia de Acadia"
+    assert government_name("Addison town", "place", "es") == "Pueblo de Addison"
+    assert government_name("Houston city", "place", "en") == "Houston city"
+    # proper names and states stay as they are
+    assert government_name("Los Angeles Unified School District", "school_district", "es") == \
+        "Los Angeles Unified School District"
+    assert government_name("Texas", "state", "es") == "Texas"
+    assert government_name("city", "place", "es") == "city"
+
+
+def test_place_names_in_spanish_on_the_page(client):
+    es = visible_text(client.get("/ask", params={**HOUSTON_ASK, "lang": "es"}).text)
+    assert "Ciudad de Houston" in es and "Houston city" not in es
+    en = visible_text(client.get("/ask", params={**HOUSTON_ASK, "lang": "en"}).text)
+    assert "Houston city" in en
+    hits = visible_text(client.get("/ask", params={"q": "houston", "lang": "es"}).text)
+    assert "Ciudad de Houston" in hits and "Houston city" not in hits
+    found = client.get("/ask/offices", params={"q": "houston", "lang": "es"}).json()
+    assert any(h["name"] == "Ciudad de Houston" and h["ocd_id"] == HOUSTON for h in found["hits"])
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_conditional_sources_are_grouped_by_outcome(client, engine, lang):
+    from cooprules.api import validate
+
+    state = {**HOUSTON_ASK, "presume": "false"}
+    decision = validate.evaluate(engine, forms.to_request(state), None)
+    assert decision.outcome.value == "conditional" and len(decision.alternatives) >= 2
+    page = client.get("/ask", params={**state, "lang": lang}).text
+    sources = page[page.index('id="sources-h"'):page.index("</section>", page.index('id="sources-h"'))]
+    from markupsafe import escape
+
+    cite_of = {c.id: str(escape(c.cite)) for c in decision.citations}
+    outcomes = {a.outcome.value for a in decision.alternatives}
+    assert {"prohibited", "permitted"} <= outcomes
+    for alt in decision.alternatives:
+        start = sources.index(f'id="sources-{alt.outcome.value}"')
+        block = sources[start:sources.index("</div>", start)]
+        for cid in alt.citations:
+            assert f">{cite_of[cid]}</a>" in block
+        # a provision of another branch only is not listed under this one
+        others = {c for a in decision.alternatives if a.outcome != alt.outcome for c in a.citations} - set(alt.citations)
+        for cid in others:
+            assert f">{cite_of[cid]}</a>" not in block
+        assert not raw_values(visible_text(block)), visible_text(block)
+    # the counsel link of the everyday answer leads to this page
+    everyday = client.get("/ask", params={**HOUSTON_ASK, "lang": lang}).text
+    if 'id="counsel-link"' in everyday:
+        assert "presume=false" in re.search(r'href="([^"]+)" id="counsel-link"', everyday)[1]
+
+
+def test_definite_answer_keeps_one_source_list(client):
+    page = client.get("/ask", params={**CA_HOLD, "lang": "en"}).text
+    assert 'class="source-group"' not in page and 'id="sources-h"' in page
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_office_search_says_when_it_shows_the_closest_names(client, lang):
+    closest = "the closest names" if lang == "en" else "los nombres más parecidos"
+    page = client.get("/ask", params={"q": "Fresnoo", "lang": lang}).text
+    assert 'id="closest"' in page and closest in visible_text(page)
+    assert 'value="ocd-division/country:us/state:ca/county:fresno"' in page
+    exact = client.get("/ask", params={"q": "Fresno", "lang": lang}).text
+    assert 'id="closest"' not in exact
+    nonsense = client.get("/ask", params={"q": "zzqqxx", "lang": lang}).text
+    assert 'id="no-hits"' in nonsense and 'id="closest"' not in nonsense
+    assert ("none is close" if lang == "en" else "ninguno se le parece") in visible_text(nonsense)
+    found = client.get("/ask/offices", params={"q": "Fresnoo", "lang": lang}).json()
+    assert found["approximate"] is True and found["hits"]
+    assert client.get("/ask/offices", params={"q": "Fresno", "lang": lang}).json()["approximate"] is False
+    assert client.get("/ask/offices", params={"q": "", "lang": lang}).json() == {"approximate": False, "hits": []}
+
+
+@pytest.mark.parametrize("entity,action", [("jail", "detainer_hold"), ("sheriff", "detainer_hold"),
+                                           ("school_district", "interview_access"),
+                                           ("health_facility", "facility_access")])
+def test_default_action_fits_the_office(client, entity, action):
+    page = client.get("/ask", params={"jurisdiction": HARRIS, "entity": entity}).text
+    checked = re.findall(r'name="action" id="action-([a-z_0-9]+)" value="[a-z_0-9]+" checked', page)
+    assert checked == [action]

@@ -308,7 +308,10 @@ def render_card(jurisdiction: str, entity: str, lang: str = "en", engine=None,
     day = as_of or dt.date.today()
     rows = card_rows(jurisdiction, entity, engine, day)
     canon = engine.canonical_jurisdiction(jurisdiction)
-    name = engine.registry.get(canon).name
+    found = engine.registry.get(canon)
+    from .web.names import government_name
+
+    name = government_name(found.display_name or found.name, found.kind, lang)
     office = name if any(c.isupper() for c in name) else name.title()
     cite_of = lambda pid: engine.corpus.get(pid).provision.cite  # noqa: E731
     pdf = _layout(rows, office, entity, lang, engine.corpus.version, day, cite_of)

@@ -70,23 +70,42 @@ def _day(text: Optional[str], flag: str) -> Optional[dt.date]:
     return None
 
 
+NO_PASSWORD_ON_STDIN = ("--password: standard input is not a terminal and gave no password; give the web "
+                        "password as one line on standard input (e.g. `printf '%s\\n' \"$PW\" | cooprules ledger user "
+                        "add ...`), or --no-password for a token-only account")
+
+
 @user_app.command("add")
 def user_add(name: str = typer.Argument(..., help="Account name (letters, digits, . _ -)."),
              role: str = typer.Option(..., "--role", help="clerk, supervisor or auditor."),
              office: str = typer.Option(..., "--office", help="OCD-ID:ENTITY, e.g. ocd-division/country:us/state:ca/county:san_diego:sheriff."),
-             password: Optional[str] = typer.Option(None, "--password", help="Password for the web pages (asked for when not given)."),
+             password: Optional[str] = typer.Option(None, "--password", help="Password for the web pages, at least 12 "
+                                                    "characters (asked for at a terminal, else read as one line from standard input)."),
              no_password: bool = typer.Option(False, "--no-password", help="Token only: no web sign-in.")) -> None:
-    """Create a staff account and print its bearer token (shown once; only a hash is kept)."""
-    from .ledger import LedgerError
+    """Create a staff account and print its bearer token (shown once; only a hash is
+    kept). The web password (at least 12 characters) is asked for at a terminal, or read
+    as one line from standard input; --no-password makes a token-only account. Exit 2,
+    creating nothing, when no password is given or it is too short."""
+    from .ledger import LedgerError, auth
 
+    if password is not None and no_password:
+        _fail(LedgerError(422, "--password", "give --password or --no-password, not both"))
     if password is None and not no_password:
         if sys.stdin.isatty():
-            password = typer.prompt("Password for the web pages", hide_input=True, confirmation_prompt=True, err=True)
+            password = typer.prompt(f"Password for the web pages (at least {auth.MIN_PASSWORD} characters)",
+                                    hide_input=True, confirmation_prompt=True, err=True)
         else:
-            password = sys.stdin.readline().rstrip("\n") or None
+            line = sys.stdin.readline(auth.MAX_PASSWORD + 2)
+            password = line.removesuffix("\n").removesuffix("\r")
+            if not password:
+                _fail(ValueError(NO_PASSWORD_ON_STDIN))
+    if password is not None:
+        problem = auth.password_problem(password)
+        if problem:
+            _fail(LedgerError(422, "password", problem))
     led = _ledger()
     try:
-        token = led.add_account(name, role, office, password)
+        token = led.add_account(name, role, office, None if no_password else password)
     except LedgerError as exc:
         _fail(exc)
     err.print(f"Account [bold]{escape(name)}[/bold] ({role}) created. Its token, shown only now:")
@@ -204,6 +223,107 @@ def list_records(from_: Optional[str] = typer.Option(None, "--from", help="First
     out.print(table)
     if found:
         err.print("[dim]uid shortened: --json gives each record whole[/dim]")
+
+
+def _show(rec: dict) -> None:
+    """Print one record: the request, the answer, its duties numbered (as ``ledger done``
+    takes them) with their check-offs, and what the office did."""
+    req = rec["request"]
+    out.print(f"[bold]{rec['uid']}[/bold]  received {rec['received_at'][:16].replace('T', ' ')} UTC, "
+              f"recorded by {escape(rec['recorded_by'])}" + ("  [yellow](corrected by a later record)[/yellow]" if rec["superseded"] else ""))
+    out.print(f"request: {req['action']} by {req['requester']}, paper {req['instrument']}; answer: [bold]{rec['outcome']}[/bold]")
+    done = {d["provision_id"]: d for d in rec["duties_done"]}
+    if not rec["duties"]:
+        out.print("duties: none")
+    for i, duty in enumerate(rec["duties"], 1):
+        mark = done.get(duty["provision_id"])
+        tick = f"[green]done {mark['at'][:16].replace('T', ' ')} by {escape(mark['by'])}[/green]" if mark else "[red]not done[/red]"
+        out.print(f"  {i}. {escape(duty['cite'])} ({duty['provision_id']}): {tick}\n     {escape(duty['text'])}")
+    disp = rec["disposition"]
+    out.print("what the office did: " + (f"[bold]{disp['value']}[/bold] ({disp['at'][:16].replace('T', ' ')} by "
+                                         f"{escape(disp['by'])})" if disp else "not entered (counts as pending)"))
+
+
+def _duty_ids(rec: dict, duties: list[str]) -> list[str]:
+    """``ledger done``'s DUTY arguments (numbers from ``ledger show``, or provision ids)
+    → provision ids; exit 2 naming the first that is neither, before anything is written."""
+    ids = [d["provision_id"] for d in rec["duties"]]
+    listed = ", ".join(f"{i} ({pid})" for i, pid in enumerate(ids, 1)) or "none: this answer carries no duty"
+    found = []
+    for text in duties:
+        if text.isdigit() and 1 <= int(text) <= len(ids):
+            found.append(ids[int(text) - 1])
+        elif text in ids:
+            found.append(text)
+        else:
+            _fail(ValueError(f"DUTY: '{text[:120]}' is not one of this record's duties; allowed: {listed}"))
+    return list(dict.fromkeys(found))
+
+
+@ledger_app.command("show")
+def show(uid: str = typer.Argument(..., help="The record's uid (as `ledger record` prints it)."),
+         as_json: bool = typer.Option(False, "--json", help="The whole record as one JSON object."),
+         token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """One record: the request, the answer, its duties numbered (the numbers `ledger
+    done` takes) with when and by whom each was done, and what the office did."""
+    from .ledger import LedgerError
+
+    led = _ledger()
+    account = _account(led, token)
+    try:
+        rec = led.get(account, uid)
+    except LedgerError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps({k: v for k, v in rec.items() if not k.startswith("_")}) + "\n")
+    else:
+        _show(rec)
+
+
+@ledger_app.command("done")
+def done(uid: str = typer.Argument(..., help="The record's uid."),
+         duties: list[str] = typer.Argument(..., help="One or more duties: their numbers in `ledger show`, or their provision ids."),
+         token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """Check off duties of a record as done now (appended; the record itself never
+    changes; a duty already checked off keeps its first check-off). A clerk or
+    supervisor of the record's office. Exit 2, checking off nothing, if any DUTY is not
+    one of the record's."""
+    from .ledger import LedgerError
+
+    led = _ledger()
+    account = _account(led, token)
+    try:
+        rec = led.get(account, uid)
+        already = {d["provision_id"] for d in rec["duties_done"]}
+        for pid in _duty_ids(rec, duties):
+            if pid in already:
+                err.print(f"{escape(pid)} was checked off already; its first check-off stands")
+                continue
+            rec = led.add_event(account, uid, "duty_done", pid)
+    except LedgerError as exc:
+        _fail(exc)
+    _show(rec)
+
+
+@ledger_app.command("dispose")
+def dispose(uid: str = typer.Argument(..., help="The record's uid."),
+            value: str = typer.Argument(..., help="What the office did: complied, declined or pending."),
+            token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
+    """Enter what the office did with the request: complied, declined or pending. Later
+    entries are appended and the latest counts; reports (the TRUTH Act's "complied" and
+    "declined") count it. A clerk or supervisor of the record's office."""
+    from .ledger import LedgerError
+    from .ledger.store import DISPOSITIONS
+
+    if value not in DISPOSITIONS:
+        _fail(LedgerError(422, "VALUE", f"'{value[:40]}' is not a disposition", DISPOSITIONS))
+    led = _ledger()
+    account = _account(led, token)
+    try:
+        rec = led.add_event(account, uid, "disposition", value)
+    except LedgerError as exc:
+        _fail(exc)
+    _show(rec)
 
 
 @ledger_app.command("report")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -85,3 +86,109 @@ def test_list_fits_80_columns_with_words_whole(tmp_path, monkeypatch):
     shown = screen.getvalue()
     assert max(len(x) for x in shown.splitlines()) <= 80, shown
     assert "custody_transfer" in shown and "complied" in shown and "transfer_request" in shown
+
+
+def _accounts(tmp_path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "l.sqlite3") as conn:
+        try:
+            return [r[0] for r in conn.execute("SELECT name FROM ledger_accounts")]
+        except sqlite3.OperationalError:  # never opened: no tables
+            return []
+
+
+def test_user_add_with_nothing_on_stdin_fails_and_creates_nothing(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", url)
+    # the newcomer's command exactly: a real process whose standard input is /dev/null
+    src = str(__import__("pathlib").Path(__import__("cooprules").__file__).parents[1])
+    done = subprocess.run([sys.executable, "-m", "cooprules.cli", "ledger", "user", "add", "ana", "--role", "clerk",
+                           "--office", SD_OFFICE], stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": src, "COOPRULES_DATABASE_URL": url, "COLUMNS": "300"})
+    assert done.returncode == 2, done.stderr
+    assert "--password" in done.stderr and "standard input" in done.stderr and "--no-password" in done.stderr
+    assert done.stdout == "" and _accounts(tmp_path) == []
+    for given in ("", "\n", "\r\n"):  # end of input, an empty line, an empty Windows line
+        r = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE], input=given)
+        assert r.exit_code == 2 and "--no-password" in r.output and "clr_" not in r.output, (given, r.output)
+    assert _accounts(tmp_path) == []
+    both = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                               "--password", "a long password", "--no-password"])
+    assert both.exit_code == 2 and "not both" in both.output and _accounts(tmp_path) == []
+
+
+def test_user_add_refuses_a_short_password_and_says_the_floor(tmp_path, monkeypatch):
+    from cooprules.ledger import Ledger
+
+    url = f"sqlite:///{tmp_path / 'l.sqlite3'}"
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", url)
+    for args, given in ((["--password", "ab"], None), ([], "ab\n"), ([], "eleven char\n")):
+        r = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE, *args], input=given)
+        assert r.exit_code == 2 and "at least 12 characters" in r.output and "clr_" not in r.output, (args, r.output)
+    assert _accounts(tmp_path) == []
+    assert "at least 12" in runner.invoke(app, ["ledger", "user", "add", "--help"]).output
+    ok = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE],
+                       input="twelve chars\n")
+    assert ok.exit_code == 0, ok.output
+    led = Ledger(url)
+    assert led.by_password("ana", "twelve chars").name == "ana"
+    assert led.by_token(ok.stdout.strip().splitlines()[-1]).name == "ana"
+    token_only = runner.invoke(app, ["ledger", "user", "add", "bo", "--role", "clerk", "--office", SD_OFFICE,
+                                     "--no-password"], input="")
+    assert token_only.exit_code == 0 and led.by_password("bo", "") is None
+    assert sorted(_accounts(tmp_path)) == ["ana", "bo"]
+
+
+def test_done_and_dispose_from_the_cli_count_in_the_truth_act_report(tmp_path, monkeypatch):
+    from .sample import LA_OFFICE
+
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+
+    def add(name, role, office=SD_OFFICE):
+        r = runner.invoke(app, ["ledger", "user", "add", name, "--role", role, "--office", office, "--no-password"])
+        return r.stdout.strip().splitlines()[-1]
+
+    clerk, sup, la = add("ana", "clerk"), add("sam", "supervisor"), add("luis", "clerk", LA_OFFICE)
+    lines = json.dumps(request("detainer")) + "\n" + json.dumps(request("transfer")) + "\n"
+    rec = [json.loads(x) for x in runner.invoke(app, ["ledger", "record", "-", "--token", clerk], input=lines).stdout.splitlines()]
+    detainer, transfer = rec[0]["uid"], rec[1]["uid"]
+
+    def truth(counts=("complied", "declined", "transferred")):
+        out = runner.invoke(app, ["ledger", "report", "--year", dt.date.today().strftime("%Y"), "--statute",
+                                  "truth-act", "--token", sup])
+        got = {c["id"]: c["total"] for c in json.loads(out.stdout)["reports"][0]["counts"]}
+        return {k: got[k] for k in counts}
+
+    assert truth() == {"complied": 0, "declined": 0, "transferred": 0}
+
+    shown = runner.invoke(app, ["ledger", "show", detainer, "--token", clerk])
+    assert shown.exit_code == 0 and "1. Cal. Gov. Code § 7283.1(b)" in shown.output and "not done" in shown.output
+    bad = runner.invoke(app, ["ledger", "done", detainer, "1", "9", "--token", clerk])
+    assert bad.exit_code == 2 and "'9' is not one of this record's duties" in bad.output and "1 (ca-gov-7283.1-b)" in bad.output
+    assert _record(clerk, detainer)["duties_done"] == []  # nothing checked off when one DUTY is wrong
+    assert runner.invoke(app, ["ledger", "done", detainer, "1", "ca-gov-7283.1-c", "--token", clerk]).exit_code == 0
+    assert [d["provision_id"] for d in _record(clerk, detainer)["duties_done"]] == ["ca-gov-7283.1-b", "ca-gov-7283.1-c"]
+    again = runner.invoke(app, ["ledger", "done", detainer, "1", "--token", clerk])
+    assert again.exit_code == 0 and "already" in again.output and len(_record(clerk, detainer)["duties_done"]) == 2
+
+    wrong = runner.invoke(app, ["ledger", "dispose", detainer, "ignored", "--token", clerk])
+    assert wrong.exit_code == 2 and "complied, declined, pending" in wrong.output
+    assert runner.invoke(app, ["ledger", "dispose", detainer, "declined", "--token", la]).exit_code == 2  # another office
+    assert runner.invoke(app, ["ledger", "dispose", detainer, "declined", "--token", sup]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "dispose", transfer, "pending", "--token", clerk]).exit_code == 0
+    assert truth() == {"complied": 0, "declined": 1, "transferred": 0}
+    assert runner.invoke(app, ["ledger", "dispose", transfer, "complied", "--token", clerk]).exit_code == 0  # the latest counts
+    assert truth() == {"complied": 1, "declined": 1, "transferred": 1}
+    assert _record(clerk, transfer)["disposition"]["value"] == "complied"
+    assert "declined" in runner.invoke(app, ["ledger", "show", detainer, "--token", clerk]).output
+
+
+def _record(token: str, uid: str) -> dict:
+    r = runner.invoke(app, ["ledger", "show", uid, "--json", "--token", token])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)

@@ -20,9 +20,9 @@ def setup(sqlite_url, engine):
     led = Ledger(sqlite_url)
     app = create_app(engine)
     app.state.ledger = led
-    tokens = {"clerk": led.add_account("ana", "clerk", SD_OFFICE, "pw-ana-1"),
-              "sup": led.add_account("sam", "supervisor", SD_OFFICE, "pw-sam-1"),
-              "la": led.add_account("luis", "clerk", LA_OFFICE, "pw-luis-1")}
+    tokens = {"clerk": led.add_account("ana", "clerk", SD_OFFICE, "pw-ana-1-long-enough"),
+              "sup": led.add_account("sam", "supervisor", SD_OFFICE, "pw-sam-1-long-enough"),
+              "la": led.add_account("luis", "clerk", LA_OFFICE, "pw-luis-1-long-enough")}
     return TestClient(app, follow_redirects=False), led, tokens
 
 
@@ -99,7 +99,7 @@ def test_web_sign_in_record_from_answer_page_with_csrf_and_check_off(setup):
     answer_url = ("/ask?jurisdiction=ocd-division/country:us/state:ca/county:san_diego&entity=sheriff"
                   "&requester=ice_ero&action=detainer_hold&instrument=detainer_request&attachments=administrative_warrant_arrest")
     assert "Record this request" not in client.get(answer_url).text  # not signed in: no button
-    _login(client, "ana", "pw-ana-1")
+    _login(client, "ana", "pw-ana-1-long-enough")
     page = client.get(answer_url).text
     assert "Record this request" in page
     form = re.search(r'<form method="post" action="/ledger/records".*?</form>', page, re.S).group(0)
@@ -158,13 +158,13 @@ def test_web_sign_in_refused_after_five_failures_even_with_the_right_password(se
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for _ in range(5):
         assert client.post("/ledger/login", content="name=ana&password=guess", headers=form).status_code == 401
-    locked = client.post("/ledger/login", content="name=ana&password=pw-ana-1", headers=form)
+    locked = client.post("/ledger/login", content="name=ana&password=pw-ana-1-long-enough", headers=form)
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
     assert "Too many failed sign-ins" in locked.text and "cooprules_ledger" not in locked.headers.get("set-cookie", "")
     # the lock is on the failures: after the window the right password works again
     throttle = client.app.state.sign_in_throttle
     throttle._fails.clear()
-    _login(client, "ana", "pw-ana-1")
+    _login(client, "ana", "pw-ana-1-long-enough")
 
 
 def test_sign_in_throttle_counts_per_key_within_the_window():
@@ -186,3 +186,33 @@ def test_sign_in_throttle_counts_per_key_within_the_window():
     for k in "bcdefg":
         t.failed("name:" + k)
     assert len(t._fails) <= 4  # bounded
+
+
+def test_record_button_only_on_answers_for_the_signed_in_accounts_office(setup):
+    client, led, _ = setup
+    led.add_account("audra", "auditor", "ocd-division/country:us/state:ca:state_agency", "pw-audra-long-enough")
+    ask = ("/ask?jurisdiction={j}&entity=sheriff&requester=ice_ero&action=detainer_hold&instrument=detainer_request"
+           "&attachments=administrative_warrant_arrest")
+    sd = ask.format(j="ocd-division/country:us/state:ca/county:san_diego")
+    la = ask.format(j=LA)
+    harris = ask.format(j="ocd-division/country:us/state:tx/county:harris")
+    sd_police = sd.replace("entity=sheriff", "entity=police")
+
+    def button(url):
+        page = client.get(url)
+        assert page.status_code == 200 and 'id="sources-h"' in page.text, url  # an answer page, not a question
+        return 'action="/ledger/records"' in page.text
+
+    _login(client, "ana", "pw-ana-1-long-enough")  # San Diego sheriff's clerk
+    assert button(sd) and "Record this request" in client.get(sd).text
+    assert button(sd + "&lang=es") and "Registrar esta solicitud" in client.get(sd + "&lang=es").text
+    assert not button(harris + "&lang=es") and "Registrar esta solicitud" not in client.get(harris + "&lang=es").text
+    client.get(sd + "&lang=en")  # back to English (the page keeps the language in a cookie)
+    assert not button(harris) and not button(la) and not button(sd_police)  # same county, another entity
+    # what the button would have posted is refused for another office: it must not be offered
+    _login(client, "luis", "pw-luis-1-long-enough")  # Los Angeles sheriff's clerk
+    assert button(la) and not button(sd) and not button(harris)
+    _login(client, "audra", "pw-audra-long-enough")  # an auditor records for no office
+    assert not button(sd) and not button(la) and not button(harris)
+    _login(client, "sam", "pw-sam-1-long-enough")  # a supervisor of San Diego records too
+    assert button(sd) and not button(harris)

@@ -27,7 +27,7 @@ def _count(led, table=records) -> int:
 
 
 def test_record_keeps_answer_citations_presumed_and_duties(led, engine):
-    clerk = led.by_token(led.add_account("ana", "clerk", SD_OFFICE, "pw-ana"))
+    clerk = led.by_token(led.add_account("ana", "clerk", SD_OFFICE, "pw-ana-long-enough"))
     req = request("detainer")
     req.pop("attachments")  # not given: the answer presumes none came with it
     rec = led.record(clerk, {"request": req, "agency_ref": "BK-2026-0001"}, engine)
@@ -159,3 +159,19 @@ def test_revoking_tokens_one_or_all(led):
     with pytest.raises(LedgerError) as info:
         led.revoke_tokens("nobody")
     assert info.value.status == 404
+
+
+def test_password_floor_is_enforced_where_passwords_are_set(led):
+    from cooprules.ledger import auth
+
+    for short in ("ab", "x" * 11, " " * 12, ""):
+        with pytest.raises(LedgerError) as info:
+            led.add_account("ana", "clerk", SD_OFFICE, short)
+        assert info.value.status == 422 and info.value.field == "password" and "12 characters" in info.value.message
+        with pytest.raises(ValueError, match="12 characters"):
+            auth.hash_password(short)
+    with pytest.raises(LedgerError, match="at most 1024"):
+        led.add_account("ana", "clerk", SD_OFFICE, "x" * 1025)
+    assert _count(led, sa.table("ledger_accounts")) == 0  # nothing kept from a refused password
+    led.add_account("ana", "clerk", SD_OFFICE, "x" * 12)
+    assert led.by_password("ana", "x" * 12).name == "ana" and led.by_password("ana", "x" * 11) is None

@@ -26,6 +26,11 @@ REPORTERS = ("supervisor", "auditor")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 #: Web sessions last this long (seconds).
 SESSION_SECONDS = 8 * 3600
+#: Shortest password accepted for web sign-in (characters). Twelve is the floor NIST
+#: SP 800-63B and OWASP's authentication guidance give for a password that is the only
+#: factor; the sign-in throttle (:class:`SignInThrottle`) slows guessing further.
+MIN_PASSWORD = 12
+#: Longest password accepted (characters); argon2 hashes any length, this bounds the work.
 MAX_PASSWORD = 1024
 
 
@@ -42,6 +47,12 @@ class Account:
     @property
     def can_write(self) -> bool:
         return self.role in WRITERS
+
+    def writes_for(self, jurisdiction: str | None, entity: str | None) -> bool:
+        """True when this account may record requests to, and check off duties of, the
+        office ``(jurisdiction OCD-ID, entity word)``: a clerk or supervisor of that very
+        office. No role writes for every office (an auditor writes for none)."""
+        return self.can_write and (jurisdiction, entity) == (self.office_jurisdiction, self.office_entity)
 
     @property
     def can_report(self) -> bool:
@@ -67,12 +78,30 @@ def parse_office(text: str) -> tuple[str, str]:
     return head, entity
 
 
+def password_problem(password: object) -> str | None:
+    """Why ``password`` may not be set, or None when it may: a string of
+    :data:`MIN_PASSWORD` to :data:`MAX_PASSWORD` characters, not all blank."""
+    if not isinstance(password, str) or not password.strip():
+        return f"give a password of at least {MIN_PASSWORD} characters"
+    if len(password) < MIN_PASSWORD:
+        return f"a password has at least {MIN_PASSWORD} characters (this one has {len(password)})"
+    if len(password) > MAX_PASSWORD:
+        return f"a password has at most {MAX_PASSWORD} characters (this one has {len(password)})"
+    return None
+
+
 def hash_password(password: str) -> str:
-    """An argon2id hash of ``password`` (1 to 1024 characters; ValueError otherwise)."""
+    """An argon2id hash of ``password``: the one place a password is set, so every path
+    (CLI, store, any web or API form) gets the same rule.
+
+    Args: ``password`` of :data:`MIN_PASSWORD` (12) to :data:`MAX_PASSWORD` (1024)
+    characters, not all blank. Returns: the argon2id hash string (``$argon2id$...``).
+    Raises: ValueError saying what is wrong (too short, too long, empty)."""
     from argon2 import PasswordHasher
 
-    if not password or len(password) > MAX_PASSWORD:
-        raise ValueError(f"a password has 1 to {MAX_PASSWORD} characters")
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
     return PasswordHasher().hash(password)
 
 

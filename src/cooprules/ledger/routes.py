@@ -429,16 +429,19 @@ def report_page(year: int, request: Request) -> Response:
     return response
 
 
-def record_button(request: Any) -> dict[str, str] | None:
-    """For the answer page: ``{"csrf"}`` when a writer is signed in, else None. Reads
-    the database only when a session cookie is present."""
-    if request is None or not request.cookies.get(COOKIE):
+def record_button(request: Any, state: Any = None) -> dict[str, str] | None:
+    """For the answer page: ``{"csrf"}`` when the signed-in account may record this
+    answer's request, else None: a clerk or supervisor whose office is the answer's
+    office (``state["jurisdiction"]``, ``state["entity"]``, the guided page's facts; see
+    :meth:`Account.writes_for`). Without a state there is no office to match: None.
+    Reads the database only when a session cookie is present."""
+    if request is None or not request.cookies.get(COOKIE) or not hasattr(state, "get"):
         return None
     try:
         account, csrf = _signed_in(request)
     except Exception:  # a ledger that does not open must not break the answer page
         return None
-    if account is None or not account.can_write or not csrf:
+    if account is None or not csrf or not account.writes_for(state.get("jurisdiction"), state.get("entity")):
         return None
     return {"csrf": csrf}
 

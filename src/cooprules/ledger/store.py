@@ -333,7 +333,7 @@ class Ledger:
         if not isinstance(entry, Entry):
             entry = parse_entry(entry)
         request = entry.parsed if entry.parsed is not None else parse_request(entry.request)
-        if (request.responder.jurisdiction, request.responder.entity.value) != (account.office_jurisdiction, account.office_entity):
+        if not account.writes_for(request.responder.jurisdiction, request.responder.entity.value):
             raise LedgerError(403, "request.responder", "this account records requests to its own office only: "
                               f"{account.office_jurisdiction} {account.office_entity}")
         if engine is None:
@@ -398,7 +398,7 @@ class Ledger:
         if kind not in ("duty_done", "disposition"):
             raise LedgerError(422, "kind", f"'{kind[:40]}' is not an event", ["duty_done", "disposition"])
         current = self.get(account, uid)
-        if current["office"] != {"jurisdiction": account.office_jurisdiction, "entity": account.office_entity}:
+        if not account.writes_for(current["office"]["jurisdiction"], current["office"]["entity"]):
             raise LedgerError(403, "uid", "records of another office are read-only")
         if kind == "duty_done" and value not in {d["provision_id"] for d in current["duties"]}:
             raise LedgerError(422, "value", f"'{value[:120]}' is not one of this record's duties",

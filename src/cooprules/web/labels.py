@@ -33,6 +33,24 @@ LIKELY_ENTITIES = {
     "country": [],
 }
 
+#: The request each kind of office is most often asked (the action step's default):
+#: a jail or prison is asked to honour a detainer, a school to let agents see a
+#: student, a hospital, library or courthouse to let agents into nonpublic areas, the
+#: others for information.
+DEFAULT_ACTIONS = {
+    "jail": "detainer_hold", "sheriff": "detainer_hold", "corrections": "detainer_hold",
+    "probation": "information_sharing", "police": "information_sharing",
+    "school_district": "interview_access", "school_police": "interview_access",
+    "health_facility": "facility_access", "library": "facility_access", "courthouse": "facility_access",
+    "city_department": "information_sharing", "county_department": "information_sharing",
+    "state_agency": "information_sharing",
+}
+#: The record each kind of office is most often asked for (the info step's default).
+DEFAULT_INFO = {
+    "school_district": "student_record", "school_police": "student_record", "health_facility": "health_record",
+    "jail": "release_date", "sheriff": "release_date", "corrections": "release_date",
+    "probation": "supervision_schedule", "police": "personal_information",
+}
 REQUESTERS = {
     "ice_ero": N_("ICE Enforcement and Removal Operations (ERO)"),
     "ice_hsi": N_("ICE Homeland Security Investigations (HSI)"),
@@ -222,14 +240,20 @@ YES_NO = {"true": N_("Yes"), "false": N_("No")}
 
 #: The papers that can come with the one shown (the ``attachments`` question), in the
 #: order offered: (label, how to recognise it). ``none`` is "nothing else came with it".
+#: Every paper the engine can name as an attachment has an entry, so that the papers
+#: "what each answer gives" names are always among the boxes offered.
+_ATTACHMENT_ORDER = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant",
+                     "judicial_probable_cause_determination", "court_order", "judicial_subpoena",
+                     "detainer_request", "notification_request", "transfer_request", "administrative_subpoena",
+                     "written_request", "verbal_request")
 ATTACHMENTS = {
-    "administrative_warrant_arrest": INSTRUMENTS["administrative_warrant_arrest"],
-    "administrative_warrant_removal": INSTRUMENTS["administrative_warrant_removal"],
-    "judicial_warrant": INSTRUMENTS["judicial_warrant"],
-    "judicial_probable_cause_determination": INSTRUMENTS["judicial_probable_cause_determination"],
-    "court_order": INSTRUMENTS["court_order"],
+    **{k: INSTRUMENTS[k] for k in _ATTACHMENT_ORDER},
     "none": (N_("Nothing else came with it"), N_("Only the paper you chose above, with no warrant or order attached.")),
 }
+#: The papers offered on the paper step, "did any other paper come with it?" (the ones
+#: that come with another: warrants, a judge's finding, a court order), in order.
+ATTACHMENTS_STEP = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant",
+                    "judicial_probable_cause_determination", "court_order", "none")
 #: The attachments always offered, whatever the answer turns on (issue 8: I-200, I-205,
 #: a judicial warrant, nothing else).
 ATTACHMENTS_ALWAYS = ("administrative_warrant_arrest", "administrative_warrant_removal", "judicial_warrant", "none")

@@ -19,6 +19,7 @@ from . import forms, labels
 from .i18n import gettext_for, pick_lang
 from .render import hidden, page, url
 from . import summaries
+from .names import government_name
 from .summaries import by_outcome, clause, exceptions, headline, presumed_lines
 
 router = APIRouter(include_in_schema=False)
@@ -37,39 +38,53 @@ def _engine(request: Request):
     return request.app.state.engine
 
 
-def jurisdiction_name(engine, ocd_id: str) -> str | None:
-    """The registry's name to show for ``ocd_id`` (a school district's proper name), or None."""
+def jurisdiction_name(engine, ocd_id: str, lang: str = "en") -> str | None:
+    """The name to show for ``ocd_id`` in ``lang`` (a school district's proper name;
+    in Spanish a place's kind of government worded first, "Ciudad de Houston": see
+    :func:`cooprules.web.names.government_name`), or None for an unknown id."""
     try:
-        return engine.registry.get(engine.registry.canonical(ocd_id)).display_name
+        record = engine.registry.get(engine.registry.canonical(ocd_id))
     except Exception:
         return None
+    return government_name(record.display_name, record.kind, lang)
 
 
 def _kind(ocd_id: str) -> str:
     return ocd_id.rsplit("/", 1)[-1].split(":", 1)[0]
 
 
-def office_choices(engine) -> list[dict[str, str]]:
-    """The jurisdictions whose own law is encoded (offered as quick picks)."""
+def office_choices(engine, lang: str = "en") -> list[dict[str, str]]:
+    """The jurisdictions whose own law is encoded (offered as quick picks), named in ``lang``."""
     out = []
     for ocd_id in sorted(engine.corpus.folders):
-        name = jurisdiction_name(engine, ocd_id)
+        name = jurisdiction_name(engine, ocd_id, lang)
         if name and ocd_id.count("/") >= 3:
             out.append({"ocd_id": ocd_id, "name": name, "kind": _kind(ocd_id)})
     return out
 
 
-def search(engine, q: str) -> list[dict[str, Any]]:
+def search(engine, q: str, lang: str = "en") -> list[dict[str, Any]]:
     """Search hits for the office step: ``[{ocd_id, name, kind, encoded_law, approximate}]``
-    (``approximate``: no name matched as typed; these are the closest names)."""
+    (``name`` in ``lang``; ``approximate``: no name matched as typed, these are the
+    closest names, as the CLI's ``jurisdictions --search`` says)."""
+    return search_page(engine, q, lang)["hits"]
+
+
+def search_page(engine, q: str, lang: str = "en") -> dict[str, Any]:
+    """The office search for ``q`` (its first 200 characters): ``{"approximate": bool,
+    "hits": [{ocd_id, name, kind, encoded_law, approximate}]}``, at most
+    :data:`SEARCH_LIMIT` hits, governments only, those whose own law is encoded first.
+    ``approximate`` is the registry's (:meth:`Registry.find`): True when no name
+    matched as typed and the hits (possibly none) are the closest names."""
     folders = engine.corpus.folders
     # The registry ranks encoded law first, reads aliases ("LAUSD", "Harris County, TX")
     # and, when no name matches, offers the closest names ("Fresnoo" -> Fresno).
     if not q.strip():
-        return []
+        return {"approximate": False, "hits": []}
     found = engine.registry.find(q[:200], limit=SEARCH_LIMIT, prefer=frozenset(folders), governments=True)
-    return [{"ocd_id": j.ocd_id, "name": j.display_name, "kind": j.kind, "encoded_law": j.ocd_id in folders,
-             "approximate": found.approximate} for j in found.hits]
+    return {"approximate": bool(found.approximate),
+            "hits": [{"ocd_id": j.ocd_id, "name": government_name(j.display_name, j.kind, lang), "kind": j.kind,
+                      "encoded_law": j.ocd_id in folders, "approximate": found.approximate} for j in found.hits]}
 
 
 def entity_order(ocd_id: str) -> tuple[list[str], list[str]]:
@@ -100,11 +115,11 @@ def guide(request: Request) -> Response:
     ctx: dict[str, Any] = {"state": state, "step": step, "hidden": hidden, "path": request.url.path,
                            "query": dict(state)}
     if "jurisdiction" in state:
-        name = jurisdiction_name(engine, state["jurisdiction"])
+        name = jurisdiction_name(engine, state["jurisdiction"], lang)
         if name is None:
             err = RequestError([FieldError("jurisdiction", "unknown OCD-ID", state["jurisdiction"])])
             return page("guide.html", lang, 422, step="office", state={}, hidden=hidden, error=err,
-                        q=request.query_params.get("q", "")[:200], hits=[], offices=office_choices(engine),
+                        q=request.query_params.get("q", "")[:200], hits=[], offices=office_choices(engine, lang),
                         query={}, path="/ask")
         ctx["office_name"] = name
     try:
@@ -113,7 +128,9 @@ def guide(request: Request) -> Response:
         return page("guide.html", lang, 422, error=exc, **{**ctx, "step": "error"})
     if step == "office":
         q = request.query_params.get("q", "")[:200]
-        return page("guide.html", lang, q=q, hits=search(engine, q), offices=office_choices(engine), **ctx)
+        found = search_page(engine, q, lang)
+        return page("guide.html", lang, q=q, hits=found["hits"], approximate=found["approximate"],
+                    offices=office_choices(engine, lang), **ctx)
     if step == "entity":
         likely, others = entity_order(state["jurisdiction"])
         return page("guide.html", lang, likely=likely, others=others, **ctx)
@@ -148,9 +165,12 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
                 if href:
                     links.append({"text": clause(item.fact, value, lang), "href": href})
         unless.append({"text": sentence, "links": links})
+    fact_values = _fact_values(fact, decision)
     return page("answer.html", lang, decision=decision, plain=headline(decision, lang), fact=fact,
-                fact_values=_fact_values(fact, decision), source_of=source_of,
-                groups=by_outcome(missing, lang, _) if missing else [], unless=unless,
+                fact_values=fact_values, source_of=source_of,
+                groups=by_outcome(missing, lang, _, offered=fact_values if fact == "attachments" else None)
+                if missing else [],
+                unless=unless, source_groups=summaries.sources_by_outcome(decision, lang, _),
                 presumed=presumed_lines(decision, lang, _, papers_named=bool(forms.to_request(state).get("attachments"))),
                 counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
                                                                                     "lang": lang}),
@@ -179,6 +199,8 @@ def _fact_values(fact: str | None, decision) -> list[str]:
     if fact == "attachments":
         found = next((m for m in decision.depends_on if m.fact == fact), None)
         turning = {v.value for v in found.values} if found else set()
+        # every paper the answer turns on is offered, so "what each answer gives" names
+        # only papers that have a box (labels.ATTACHMENTS has every paper word)
         return [k for k in labels.ATTACHMENTS if k in labels.ATTACHMENTS_ALWAYS or k in turning]
     if fact == "subject.role" and decision.action.value in CUSTODY_ACTIONS:
         return ["in_custody"] + [r for r in labels.ROLES if r != "in_custody"]
@@ -190,6 +212,15 @@ def _fact_values(fact: str | None, decision) -> list[str]:
 #: Actions about a person held: "a person in custody" is offered first when the page
 #: asks who the person is.
 CUSTODY_ACTIONS = ("detainer_hold", "release_notification", "custody_transfer")
+
+
+@router.get("/ask/offices", include_in_schema=False)
+def offices(request: Request) -> Response:
+    """The office search as JSON for the page's search-as-you-type (``?q=&lang=``):
+    :func:`search_page`, names in the page's language."""
+    from fastapi.responses import JSONResponse
+
+    return JSONResponse(search_page(_engine(request), request.query_params.get("q", "")[:200], lang_of(request)))
 
 
 @router.get("/healthz", include_in_schema=False)

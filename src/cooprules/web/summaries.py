@@ -197,17 +197,21 @@ def contested_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tup
     return reason, False
 
 
-def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8) -> list[dict]:
+def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8,
+               offered: list[str] | None = None) -> list[dict]:
     """The values of a missing fact grouped by the outcomes they give, for "what each
     answer gives": ``[{"values": [text, ...], "more": int, "outcomes": [word, ...]}]``
     (``missing`` a :class:`cooprules.vocabulary.MissingFact`). Yes/no and vocabulary
     words are listed by their labels; other values (convictions, charges, hours,
     papers) of one group are said in one clause of the engine's (the first ``limit``
-    of them; ``more`` counts the rest)."""
+    of them; ``more`` counts the rest). With ``offered`` (the values the page offers as
+    choices), values not offered are left out, so the list names only choices shown."""
     from .labels import has_label, value_text
 
     groups: dict[tuple[str, ...], list[str]] = {}
     for v in missing.values:
+        if offered is not None and v.value not in offered:
+            continue
         groups.setdefault(tuple(o.value for o in v.outcomes), []).append(v.value)
     out = []
     for key, values in groups.items():
@@ -221,5 +225,37 @@ def by_outcome(missing, lang: str, gettext: Callable[[str], str], limit: int = 8
     return out
 
 
-__all__ = ["by_outcome", "clause", "combination_text", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
+def sources_by_outcome(decision: Decision, lang: str, gettext: Callable[[str], str]) -> list[dict]:
+    """The sources of a conditional answer grouped by the outcome each would carry, so
+    that counsel can see which branch a provision belongs to: one group per
+    ``Decision.alternatives`` entry, ``{"outcome": word, "example": [text, ...],
+    "citations": [Citation, ...]}`` (``example`` the engine's example facts that give
+    that outcome, each as "the purpose of the request: Civil immigration enforcement",
+    the first capitalised),
+    then ``{"outcome": None, "example": [], "citations": [...]}`` for the sources no
+    branch names (none when every source belongs to a branch). An empty list when the
+    answer has no alternatives (the page lists its sources as one list). A provision
+    that carries more than one outcome is listed under each."""
+    from .labels import value_text
+
+    if not decision.alternatives:
+        return []
+    by_id = {c.id: c for c in decision.citations}
+    groups, placed = [], set()
+    for alt in decision.alternatives:
+        cites = [by_id[i] for i in alt.citations if i in by_id]
+        placed.update(c.id for c in cites)
+        example = []
+        for fact, value in alt.example.items():
+            noun = fact_noun(fact, lang)
+            noun = noun[:1].upper() + noun[1:] if not example else noun
+            example.append(f"{noun}: {value_text(fact, str(value), gettext, lang)}")
+        groups.append({"outcome": alt.outcome.value, "example": example, "citations": cites})
+    rest = [c for c in decision.citations if c.id not in placed]
+    if rest:
+        groups.append({"outcome": None, "example": [], "citations": rest})
+    return groups
+
+
+__all__ = ["by_outcome", "sources_by_outcome", "clause", "combination_text", "contested_text", "exceptions", "fact_noun", "headline", "presumed_lines", "reason_text",
            "summary"]

@@ -1,5 +1,5 @@
 /* Progressive enhancement only: every page works without this file.
-   - the office search lists matches as you type (GET /v1/jurisdictions?q=);
+   - the office search lists matches as you type (GET /ask/offices?q=&lang=, names in the page's language);
    - print buttons appear and print the page. */
 (function () {
   "use strict";
@@ -19,14 +19,18 @@
   function title(name) {
     return /[A-Z]/.test(name) ? name : name.replace(/\b\w/g, function (c) { return c.toUpperCase(); });
   }
-  function show(list) {
+  function show(page) {
+    var list = page.hits || [];
     var html = list.map(function (h, i) {
       var id = "hit-jurisdiction-" + i;
       return '<div class="choice"><input type="radio" name="jurisdiction" id="' + id + '" value="' + esc(h.ocd_id) +
         '"' + (i === 0 ? " checked" : "") + ' aria-describedby="' + id + '-help"><label for="' + id + '">' +
-        esc(h.display_name || title(h.name)) + '<span class="help" id="' + id + '-help">' + esc(h.ocd_id) + "</span></label></div>";
+        esc(h.name || title(h.ocd_id)) + '<span class="help" id="' + id + '-help">' + esc(h.ocd_id) + "</span></label></div>";
     }).join("");
-    hits.innerHTML = html || '<p>' + esc(hits.getAttribute("data-none") || "") + "</p>";
+    // the closest names, said as such, when no name matched as typed (as the server page does)
+    if (html && page.approximate) html = '<p class="closest">' + esc(hits.getAttribute("data-closest") || "") + "</p>" + html;
+    var none = page.approximate ? hits.getAttribute("data-noclose") : hits.getAttribute("data-none");
+    hits.innerHTML = html || '<p>' + esc(none || "") + "</p>";
   }
   q.addEventListener("input", function () {
     clearTimeout(timer);
@@ -35,9 +39,10 @@
       if (text === last) return;
       last = text;
       if (text.length < 2) { return; }
-      fetch("/v1/jurisdictions?governments=true&limit=12&q=" + encodeURIComponent(text))
-        .then(function (r) { return r.ok ? r.json() : {results: []}; })
-        .then(function (page) { if (q.value.trim() === text) show(page.results || []); })
+      var lang = document.documentElement.getAttribute("lang") || "en";
+      fetch("/ask/offices?lang=" + encodeURIComponent(lang) + "&q=" + encodeURIComponent(text))
+        .then(function (r) { return r.ok ? r.json() : {hits: []}; })
+        .then(function (page) { if (q.value.trim() === text) show(page); })
         .catch(function () {});
     }, 200);
   });
