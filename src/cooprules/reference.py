@@ -313,7 +313,8 @@ class RefAnswer:
     ``depends_on``: {fact: {value label: outcomes}} (only the facts whose values
     differ); ``open``: the facts without presumption tried; ``bounded``: lists of two
     convictions or papers were left out somewhere to keep the work within :data:`WORK`
-    combinations."""
+    combinations, or (outcome :data:`BEYOND`) the open facts had more than
+    :data:`MAX_COMBINATIONS` combinations and nothing was enumerated."""
 
     outcome: str
     citations: set[str]
@@ -327,6 +328,15 @@ class RefAnswer:
 
 #: The most combinations a request's lists of two may add to the work (see ``bounded``).
 WORK = 20_000
+
+#: The most combinations of open facts the reference enumerates for one answer, lists of
+#: two left out: past it (a request with nearly every fact open on a corpus rich in
+#: conditions, about 1 in 10,000 random requests, up to 10 million combinations and
+#: minutes of brute force) it gives no answer (outcome :data:`BEYOND`, ``bounded``).
+MAX_COMBINATIONS = 250_000
+
+#: The outcome of a request the reference did not enumerate (:data:`MAX_COMBINATIONS`).
+BEYOND = "beyond the reference's bound"
 
 
 def _product(options: dict[str, list]) -> int:
@@ -410,6 +420,8 @@ class Reference:
             if _product(options) > WORK and any(" + " in label for label, _ in options[f]):
                 options[f] = [(label, v) for label, v in options[f] if " + " not in label]
                 bounded = True
+        if _product(options) > MAX_COMBINATIONS:  # too many to enumerate naively: no answer
+            return RefAnswer(BEYOND, set(), [], frozenset(), {}, {}, open_facts, True)
         papers = bool(req.presume and req.attachments and any(mentions(s, "attachments") for s in sources))
         memo: dict[tuple, Result] = {}  # the resolution of each vector of truth values
         ids = [cp.id for cp in read]
