@@ -265,3 +265,80 @@ def test_spanish_answer_page_why_section_has_no_engine_english(engine, name):
     assert "Por qué" in text
     left = [phrase for phrase in ENGINE_TRACE_ENGLISH if phrase in text]
     assert not left, left
+
+
+def test_every_trace_sentence_of_every_scenario_has_spanish_words(engine):
+    """Each sentence the engine writes into the trace (how a layer combined, why a
+    provision stood or fell, why one is contested) for every scenario request, as a
+    user states it and with ``presume: false``, has a Spanish wording: none is shown
+    to a Spanish reader in English."""
+    from pathlib import Path
+
+    from cooprules.scenarios import load_scenarios
+    from cooprules.web import summaries
+    from cooprules.web.i18n import gettext_for
+
+    _ = gettext_for("es")
+    left: set[str] = set()
+    cases = load_scenarios(Path(__file__).parent / "scenarios")
+    assert len(cases) > 1000
+    for case in cases:
+        for presume in (True, False):
+            decision = engine.evaluate({**case.request, "presume": presume})
+            for layer in decision.trace:
+                if not summaries.combination_text(layer.combination, "es")[1]:
+                    left.add(layer.combination)
+                for p in layer.provisions:
+                    if not summaries.reason_text(p.reason, "es", _)[1]:
+                        left.add(p.reason)
+            for c in decision.contested:
+                if not summaries.contested_text(c.reason, "es", _)[1]:
+                    left.add(c.reason)
+    assert not left, sorted(left)[:10]
+
+
+def test_cli_answer_in_spanish_words_a_layer_that_depends(tmp_path):
+    """``ask --lang es --no-presume``: the state layer that turns on facts not given
+    says so in Spanish."""
+    from typer.testing import CliRunner
+
+    from cooprules.cli import app
+
+    result = CliRunner().invoke(app, ["ask", "-j", "ocd-division/country:us/state:ca/place:los_angeles",
+                                      "-e", "police", "-a", "release_notification", "-i", "notification_request",
+                                      "--no-presume", "--lang", "es"])
+    assert result.exit_code == 0, result.output
+    assert "depende de datos que no se indicaron" in result.output
+    assert "depends on facts not given" not in result.output
+    assert "defeated by" not in result.output
+
+
+def _ask(*extra: str) -> str:
+    from typer.testing import CliRunner
+
+    from cooprules.cli import app
+
+    result = CliRunner().invoke(app, ["ask", "-j", SAN_DIEGO, "-e", "sheriff", "-a", "release_notification",
+                                      "-i", "notification_request", "--no-presume", *extra], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_counsels_depends_lines_in_both_languages():
+    """The full analysis (``--no-presume``) of a California release-date request lists
+    what each conviction gives. Gov. Code § 7282.5(a)(3): a listed felony within 15
+    years lets the sheriff answer; older ones do not. English keeps the vocabulary's
+    outcome words; Spanish words outcomes and spans of years in Spanish (the values
+    stay the words the flags take)."""
+    en = _ask()
+    assert "→ prohibited or permitted (then turns on the other facts):" in en
+    assert "listed_felony 16 or more years ago" in en
+    assert "listed_felony within 15 years" in en
+    es = _ask("--lang", "es")
+    assert "→ lo prohíbe o lo permite (luego depende de los demás datos):" in es
+    assert "listed_felony hace 16 años o más" in es
+    assert "listed_felony en los últimos 15 años" in es
+    assert "y además" in es and "con causa probable determinada" in es
+    for english in ("then turns on", "or more years ago", " within ", "and also", "probable cause", "(any time)",
+                    "→ permitted", "→ prohibited"):
+        assert english not in es, english

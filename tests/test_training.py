@@ -75,3 +75,19 @@ def test_presume_false_case_says_nothing_is_presumed():
     assert "assuming nothing that was not said" in facts
     es = dict(training.situation(q, engine, gettext_for("es")))
     assert "sin suponer nada" in "".join(es.values())
+
+
+def test_office_is_named_in_the_trainees_language():
+    """The office line words the government as the page's language does: a Census
+    place name ("Los Angeles city") reads "Ciudad de Los Angeles" in Spanish."""
+    case = _case("LAPD, previously removed person, presume false: conditional on convictions, per value")
+    from cooprules import default_engine
+    from cooprules.web.i18n import gettext_for
+
+    engine = default_engine()
+    q = training.Question(case, case.request, str(case.expect["outcome"]), engine.evaluate(case.request))
+    en = dict(training.situation(q, engine, gettext_for("en"), "en"))["Office"]
+    es = dict(training.situation(q, engine, gettext_for("es"), "es"))["Oficina"]
+    assert en.startswith("Los Angeles city · ")
+    assert es.startswith("Ciudad de Los Angeles · ")
+    assert "city" not in es

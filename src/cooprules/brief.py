@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from .engine.explain import fact_noun, unless_text
-from .render import COLOURS, WORDS, _cite_of, confidence_mark, describe_values, in_language, outcome_heading
+from .render import (COLOURS, WORDS, _cite_of, _outcome_word, confidence_mark, describe_values, in_language,
+                     outcome_heading)
 from .vocabulary import Decision
 
 
@@ -28,12 +29,12 @@ def print_brief(d: Decision, out: Console, corpus=None, lang: str = "en") -> Non
         cites = "; ".join(_cite_of(corpus, c) for c in u.citations)
         sentence = unless_text(u, lang, d.outcome)
         said = sentence in d.summary  # the summary already says it: only what it rests on
-        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {u.outcome.value}"
+        out.print(("  " if said else f"  {escape(sentence)} ") + f"[dim]({WORDS[lang]['unless_arrow']} → {escape(_outcome_word(u.outcome.value, lang))}"
                   + (f"; {escape(cites)}" if cites else "") + ")[/dim]")
     for m in d.depends_on:  # a conditional answer: what each value of the open fact gives
         out.print(f"  {escape(fact_noun(m.fact, lang))}:")
-        for outcomes, values in describe_values(m.values):
-            out.print(f"    → {outcomes}: {escape(values)}")
+        for outcomes, values in describe_values(m.values, lang):
+            out.print(f"    → {escape(outcomes)}: {escape(values)}")
     for c in d.citations:
         mark = confidence_mark(c, lang)
         out.print(f"  • {escape(c.cite)}{mark} [dim]{escape(c.id)}[/dim]")

@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(_("Question %(n)s of %(total)s") % {"n": n, "total": len(questions)})
             if lang == "en" and q.heading:  # the scenario's name without its answer
                 typer.echo(q.heading)
-            for head, text in quizzes.situation(q, engine, _):
+            for head, text in quizzes.situation(q, engine, _, lang):
                 typer.echo(f"  {head}: {text}")
             for i, c in enumerate(quizzes.CHOICES, 1):
                 typer.echo(f"  {i}. {_(labels.OUTCOMES[c])}")

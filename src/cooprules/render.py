@@ -110,22 +110,51 @@ def unless_flag(fact: str, values: list[str]) -> str:
 
 
 _CONVICTION = re.compile(r"^(?P<cat>[a-z_]+) (?P<years>[\d.]+) years? ago$")
+#: How :func:`describe_values` words outcomes and spans of years; the values
+#: themselves stay vocabulary words, as the ``ask`` flags take them.
+_VALUE_WORDS = {
+    "en": {"or": " or ", "then": " (then turns on the other facts)", "any": "{cat} (any time)",
+           "more": "{cat} {n} or more years ago", "within": "{cat} within {n} years", "span": "{cat} {lo}–{hi} years ago"},
+    "es": {"or": " o ", "then": " (luego depende de los demás datos)", "any": "{cat} (en cualquier momento)",
+           "more": "{cat} hace {n} años o más", "within": "{cat} en los últimos {n} años", "span": "{cat} hace {lo}–{hi} años"},
+}
+#: The engine's English inside a value label (engine/partial.py) -> Spanish.
+_VALUE_ES = ((re.compile(r"\b(\d+(?:\.\d+)?) years? ago\b"), r"hace \1 año(s)"),
+             (re.compile(r" and also "), " y además "),
+             (re.compile(r", probable cause found\b"), ", con causa probable determinada"),
+             (re.compile(r", probable cause not found\b"), ", sin causa probable determinada"))
 
 
-def describe_values(values: list[FactValue]) -> list[tuple[str, str]]:
-    """Group a missing fact's values by the outcomes they give: [(outcomes, values)].
+def _value_label(value: str, lang: str) -> str:
+    """A value the engine tried, as ``describe_values`` lists it in ``lang``."""
+    if lang == "es":
+        for pattern, spanish in _VALUE_ES:
+            value = pattern.sub(spanish, value)
+    return value
+
+
+def _outcome_word(outcome: str, lang: str) -> str:
+    """``permitted``/``required``/``prohibited`` as the counsel's lines word it in ``lang``
+    (the vocabulary word in English, "lo permite" in Spanish)."""
+    return outcome if lang == "en" else _trace_text("verdict", outcome, lang)
+
+
+def describe_values(values: list[FactValue], lang: str = "en") -> list[tuple[str, str]]:
+    """Group a missing fact's values by the outcomes they give: [(outcomes, values)],
+    both strings worded in ``lang`` (``en`` or ``es``; values stay vocabulary words).
 
     Convictions are summarised per category as ranges of years ("listed_felony
     1–15 years ago") rather than as the sample values the engine tried."""
+    w = _VALUE_WORDS[lang if lang in _VALUE_WORDS else "en"]
     groups: dict[str, list[str]] = {}
     ranges: dict[tuple[str, str], list[float]] = {}
     for v in values:
-        outcomes = " or ".join(o.value for o in v.outcomes)
+        outcomes = w["or"].join(_outcome_word(o.value, lang) for o in v.outcomes)
         m = _CONVICTION.match(v.value)
         if m:
             ranges.setdefault((outcomes, m["cat"]), []).append(float(m["years"]))
         else:
-            groups.setdefault(outcomes, []).append(v.value)
+            groups.setdefault(outcomes, []).append(_value_label(v.value, lang))
     spans: dict[str, dict[str, list[float]]] = {}
     for (outcomes, cat), years in ranges.items():
         spans.setdefault(cat, {})[outcomes] = years
@@ -133,13 +162,14 @@ def describe_values(values: list[FactValue]) -> list[tuple[str, str]]:
         every = sorted(y for ys in by_outcome.values() for y in ys)
         for outcomes, years in by_outcome.items():
             if len(by_outcome) == 1:
-                label = f"{cat} (any time)"
+                label = w["any"].format(cat=cat)
             else:
                 lo, hi = min(years), max(years)
-                label = (f"{cat} {_n(lo)} or more years ago" if hi == every[-1] and lo > every[0]
-                         else f"{cat} within {_n(hi)} years" if lo == every[0] else f"{cat} {_n(lo)}–{_n(hi)} years ago")
+                label = (w["more"].format(cat=cat, n=_n(lo)) if hi == every[-1] and lo > every[0]
+                         else w["within"].format(cat=cat, n=_n(hi)) if lo == every[0]
+                         else w["span"].format(cat=cat, lo=_n(lo), hi=_n(hi)))
             groups.setdefault(outcomes, []).append(label)
-    return [(outcomes + (" (then turns on the other facts)" if " or " in outcomes else ""), "; ".join(labels))
+    return [(outcomes + (w["then"] if w["or"] in outcomes else ""), "; ".join(labels))
             for outcomes, labels in groups.items()]
 
 
@@ -199,8 +229,8 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
         out.print(f"\n[bold]{w['depends']}[/bold]")
         for m in d.depends_on:
             out.print(f"  {escape(fact_noun(m.fact, lang))}  [dim]({w['give']} {FACT_FLAGS.get(m.fact, m.fact)})[/dim]")
-            for outcomes, values in describe_values(m.values):
-                out.print(f"    → {outcomes}: {escape(values)}")
+            for outcomes, values in describe_values(m.values, lang):
+                out.print(f"    → {escape(outcomes)}: {escape(values)}")
     if d.duties:
         out.print(f"\n[bold]{w['duties']}[/bold]")
         for duty in d.duties:
@@ -209,8 +239,10 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
     by_id = {c.id: c for c in d.citations}
     if d.alternatives:
         for alt in d.alternatives:
-            example = "; ".join(f"{k} = {v}" for k, v in alt.example.items())
-            out.print(f"\n[bold]{w['if']} {escape(example)} → {alt.outcome.value}, {w['resting']}[/bold]")
+            example = "; ".join(f"{k if lang == 'en' else fact_noun(k, lang)} = {_value_label(str(v), lang)}"
+                                for k, v in alt.example.items())
+            out.print(f"\n[bold]{w['if']} {escape(example)} → {escape(_outcome_word(alt.outcome.value, lang))}, "
+                      f"{w['resting']}[/bold]")
             for cid in alt.citations:
                 out.print(f"  • {_cite(by_id[cid], lang)}")
     elif d.citations:

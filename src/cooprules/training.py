@@ -21,6 +21,7 @@ from .scenarios import Case, load_scenarios
 from .wording.answer import in_language
 from .vocabulary import Decision
 from .web import labels
+from .web.names import government_name
 
 #: The answers a trainee chooses from.
 CHOICES = ("prohibited", "required", "permitted", "conditional", "no_rule")
@@ -158,24 +159,31 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     return lines
 
 
-def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str]) -> str:
-    """``"Los Angeles Unified · School district (a school office)"`` in the language of
-    ``gettext``."""
+def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str],
+                 lang: str = "en") -> str:
+    """The office as a trainee reads it: ``"Los Angeles city · City police"`` in English,
+    ``"Ciudad de Los Angeles · Policía municipal"`` in Spanish. ``jurisdiction`` is an
+    OCD-ID (an unknown one is shown as given), ``entity`` a vocabulary entity,
+    ``gettext`` the translation function of ``lang`` ("en" or "es"); the government's
+    name is worded by :func:`cooprules.web.names.government_name`."""
     try:
-        name = engine.registry.get(engine.registry.canonical(jurisdiction)).name
+        record = engine.registry.get(engine.registry.canonical(jurisdiction))
+        name = government_name(record.display_name or record.name, record.kind, lang)
     except Exception:
         name = jurisdiction
     name = name if any(ch.isupper() for ch in name) else name.title()
     return f"{name} · {gettext(labels.ENTITIES.get(entity, entity))}"
 
 
-def situation(question: Question, engine, gettext: Callable[[str], str]) -> list[tuple[str, str]]:
-    """The situation in the trainee's language, as (heading, text) pairs built from
-    the request's words (the scenario's own title is English only)."""
+def situation(question: Question, engine, gettext: Callable[[str], str],
+              lang: str = "en") -> list[tuple[str, str]]:
+    """The situation in the trainee's language ``lang`` (with ``gettext`` its
+    translation function), as (heading, text) pairs built from the request's words
+    (the scenario's own title is English only)."""
     _ = gettext
     r = question.request
     j, e = _office(question.case)
-    rows = [(_("Office"), office_label(engine, j, e, _)),
+    rows = [(_("Office"), office_label(engine, j, e, _, lang)),
             (_("Who asks"), _(labels.REQUESTERS.get(r.get("requester", ""), r.get("requester", ""))))]
     action = r.get("action", "")
     asked = _(labels.ACTIONS[action][0]) if action in labels.ACTIONS else action

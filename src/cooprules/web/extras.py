@@ -71,7 +71,7 @@ def training(request: Request) -> Response:
         if "office" in q and "|" in q["office"]:
             jurisdiction, entity = q["office"].split("|", 1)
         else:
-            offices = [{"value": f"{j}|{e}", "label": quizzes.office_label(engine, j, e, _), "n": n}
+            offices = [{"value": f"{j}|{e}", "label": quizzes.office_label(engine, j, e, _, lang), "n": n}
                        for j, e, n in quizzes.offices()]
             return page("training.html", lang, stage="start", offices=offices, **base)
     count = _int(q.get("count"), quizzes.DEFAULT_COUNT, 1, 20)
@@ -81,7 +81,7 @@ def training(request: Request) -> Response:
     questions = quizzes.quiz(jurisdiction, entity, count, seed, engine)
     keep = {"jurisdiction": jurisdiction, "entity": entity, "seed": seed, "count": count}
     base["query"] = keep
-    office = quizzes.office_label(engine, jurisdiction, entity, _)
+    office = quizzes.office_label(engine, jurisdiction, entity, _, lang)
     if not questions:
         return page("training.html", lang, stage="empty", office=office, **base)
     if number >= len(questions):
@@ -90,7 +90,7 @@ def training(request: Request) -> Response:
     question = questions[number]
     choice = q.get("choice")
     ctx = dict(office=office, number=number, total=len(questions), right=right, keep=keep,
-               situation=quizzes.situation(question, engine, _), choices=quizzes.CHOICES,
+               situation=quizzes.situation(question, engine, _, lang), choices=quizzes.CHOICES,
                title_en=question.case.name if choice in quizzes.CHOICES else question.heading, **base)
     if choice not in quizzes.CHOICES:
         return page("training.html", lang, stage="question", **ctx)

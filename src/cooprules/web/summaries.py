@@ -109,6 +109,7 @@ _COMBINATIONS_ES = {
         "restringe: un nivel inferior puede prohibir lo que uno superior solo permite",
     "requires what the higher layer only permits": "exige lo que el nivel superior solo permite",
     "no law of this government is encoded": "la ley de este gobierno no está codificada",
+    "depends on facts not given": "depende de datos que no se indicaron",
 }
 _COMBINATION_PATTERNS_ES = [
     (re.compile(r"^first layer to speak: (?P<a>[a-z]+)$"), "primer nivel que se pronuncia: {a}"),
@@ -125,6 +126,16 @@ _IN_FORCE = re.compile(r"^not in force on this date \(in force (?P<start>\d{4}-\
                        r"(?: to (?P<end>\d{4}-\d{2}-\d{2})| on)\)$")
 _NOT_APPLIED = re.compile(r"^not applied: whether it binds (?P<entity>[a-z_]+) is disputed$")
 _PRESUMED_SUFFIX = re.compile(r"^(?P<base>.+?) \(presumed: .+\)$")
+#: The engine's reasons that name another provision or an effect (engine/resolve.py,
+#: engine/layers.py), with their Spanish wording.
+_REASON_PATTERNS_ES = [
+    (re.compile(r"^defeated by the exception (?P<id>\S+) \((?P<cite>.+)\)$"),
+     lambda m: f"no se aplica: la desplaza la excepción {m['id']} ({m['cite']})"),
+    (re.compile(r"^applies; a permission yields to the (?P<v>prohibited|required) beside it$"),
+     lambda m: f"se aplica; un permiso cede ante la disposición del mismo nivel que {_VERDICT_ES[m['v']]}"),
+    (re.compile(r"^enjoined: left out of the answer$"),
+     lambda m: "suspendida por un tribunal: no cuenta para la respuesta"),
+]
 
 
 def combination_text(how: str, lang: str) -> tuple[str, bool]:
@@ -173,6 +184,11 @@ def reason_text(reason: str, lang: str, gettext: Callable[[str], str]) -> tuple[
     if reason.startswith(_UNDETERMINED) and reason.endswith(")"):
         facts = [f.strip() for f in reason[len(_UNDETERMINED):-1].split(",") if f.strip()]
         return _("turns on facts not given: %(facts)s") % {"facts": ", ".join(fact_noun(f, lang) for f in facts)}, True
+    if _lang(lang) != "en":
+        for pattern, wording in _REASON_PATTERNS_ES:
+            m = pattern.match(reason)
+            if m:
+                return wording(m), True
     return reason, False
 
 
