@@ -393,14 +393,19 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
 @app.command()
 def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
              checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker."),
-             sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found).")) -> None:
+             sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found)."),
+             periods: bool = typer.Option(False, "--periods", help="List each local government's years of policy checked "
+                                          "since 2014 (span, date, what was in force) and the years not checked.")) -> None:
     """Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and
     the date of the latest check; the governments checked and found to have no law of
     their own; totals for the hand-written corpus. ``--checks`` lists each check
     (date, text/summary/report, URL, number of provisions resting on it);
     ``--sessions`` lists each state's ``sessions_checked`` (year, day checked, what was
-    found)."""
-    from .corpus.coverage import GENERATED, coverage_rows, latest_check, none_found_index
+    found); ``--periods`` lists each local folder's ``periods_checked`` (the years of
+    its own policies checked since 2014) and the years no check covers."""
+    from .corpus.coverage import (GENERATED, OVER_TIME_FROM, coverage_rows, latest_check, none_found_index, spans,
+                                  years_unchecked)
+    from .corpus.lint import STATES_AND_DC
 
     engine = _engine()
     rows = coverage_rows(engine.corpus)
@@ -424,6 +429,19 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
         for ocd_id, folder in sorted(engine.corpus.folders.items()):
             for sc in sorted(folder.sessions_checked, key=lambda x: x.session):
                 out.print(f"    {ocd_id}  {sc.session}: checked {sc.on}; found: {escape(sc.found)}", soft_wrap=True)
+    if periods:
+        out.print(f"[bold]Local policies over time (each year since {OVER_TIME_FROM})[/bold]")
+        local = [(o, f) for o, f in sorted(engine.corpus.folders.items())
+                 if o != "ocd-division/country:us" and not STATES_AND_DC.match(o)]
+        complete = 0
+        for ocd_id, folder in local:
+            missing = years_unchecked(folder)
+            complete += not missing
+            state = "every year checked" if not missing else f"years not checked: {spans(missing)}"
+            out.print(f"  {escape(engine.corpus.folder_paths.get(ocd_id, ocd_id))}  {state}", soft_wrap=True)
+            for pc in sorted(folder.periods_checked, key=lambda x: x.start):
+                out.print(f"    {spans(list(pc.years()))}: checked {pc.on}; found: {escape(pc.found)}", soft_wrap=True)
+        out.print(f"  {complete} of {len(local)} local folders have every year since {OVER_TIME_FROM} checked")
     none_found = none_found_index(engine.corpus)
     if none_found:
         out.print("[bold]Checked, no law of its own found[/bold]")

@@ -15,9 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .loader import Corpus
-from .schema import NoneFound
+from .schema import JurisdictionFolder, NoneFound
 
-__all__ = ["CoverageRow", "coverage_rows", "none_found_index"]
+__all__ = ["CoverageRow", "OVER_TIME_FROM", "coverage_rows", "none_found_index", "spans", "years_unchecked"]
+
+#: The first year whose local policies every encoded locality records as checked
+#: (issue 11 item 5: "the policies in force in each year since 2014").
+OVER_TIME_FROM = 2014
 
 GENERATED = "287(g) agreements (ICE list)"
 
@@ -82,3 +86,24 @@ def coverage_rows(corpus: Corpus) -> list[CoverageRow]:
 def latest_check(row: CoverageRow) -> dt.date | None:
     """The most recent ``checked.on`` among a row's provisions, or None."""
     return max((on for on, _w, _u in row.checked), default=None)
+
+
+def years_unchecked(folder: JurisdictionFolder, today: dt.date | None = None) -> list[int]:
+    """The calendar years from :data:`OVER_TIME_FROM` to ``today``'s year (default:
+    the day it runs) that no ``periods_checked`` span of ``folder`` covers, ascending;
+    every year when the folder records none."""
+    today = today or dt.date.today()
+    covered = {y for period in folder.periods_checked for y in period.years()}
+    return [y for y in range(OVER_TIME_FROM, today.year + 1) if y not in covered]
+
+
+def spans(years: list[int]) -> str:
+    """Years as runs, for a reader: ``[2014, 2015, 2016, 2019]`` -> ``"2014–2016, 2019"``;
+    ``""`` for none."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)

@@ -136,6 +136,7 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
     findings += check_provenance(provisions)
     findings += _check_none_found(folders, folder_paths, registry)
     findings += check_sessions_checked(folders, folder_paths, national=national)
+    findings += check_periods_checked(folders, folder_paths)
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
         findings += _check_generated_provenance()
@@ -229,6 +230,26 @@ def check_sessions_checked(folders, folder_paths: dict[str, str], national: bool
                 out.append(Finding(rel, "sessions not recorded as checked: " + ", ".join(missing) + " (each state folder "
                                         "lists sessions_checked: [{session, on, searched, found}] for "
                                         + ", ".join(map(str, REQUIRED_SESSIONS)) + ")", None, "sessions_checked"))
+    return out
+
+
+def check_periods_checked(folders, folder_paths: dict[str, str], today: dt.date | None = None) -> list[Finding]:
+    """``periods_checked`` findings, naming the folder's ``_jurisdiction.yaml`` and the
+    entry: a check dated in the future, and a span that reaches past the year of its
+    check (a year cannot be checked before it happens). Years left unchecked are not
+    findings: ``cooprules coverage --periods`` reports them. ``folders``: OCD-ID ->
+    JurisdictionFolder; ``folder_paths``: OCD-ID -> folder path relative to the rules
+    root. Returns a list (empty when clean); never raises."""
+    today = today or dt.date.today()
+    out = []
+    for ocd_id, folder in sorted(folders.items()):
+        rel = f"{folder_paths.get(ocd_id, ocd_id)}/_jurisdiction.yaml"
+        for i, period in enumerate(folder.periods_checked):
+            if period.on > today:
+                out.append(Finding(rel, f"checked on {period.on}, in the future", None, f"periods_checked[{i}].on"))
+            if period.last_year > period.on.year:
+                out.append(Finding(rel, f"the span reaches {period.last_year}, after the year of its check "
+                                        f"({period.on})", None, f"periods_checked[{i}].to"))
     return out
 
 

@@ -130,6 +130,51 @@ class SessionChecked(_Strict):
         return _yaml_on_key(data)
 
 
+class PeriodChecked(_Strict):
+    """A span of years of a local government's (or agency's) own policies checked for
+    what was in force (issue 11 item 5: every encoded locality complete over time):
+    ordinances, board resolutions, executive orders, sheriff, police and jail policies,
+    school district protocols.
+
+    ``from``/``to``: the first and last calendar year of the span (``to`` left out: the
+    year of the check); ``on``: the day of the check (YYYY-MM-DD); ``searched``: what
+    was searched (codes, minutes, agendas, policy manuals, news), in a sentence or a
+    few; ``found``: what was in force in the span and where it is encoded (provision
+    ids or files), or what was found and why it is not encoded, or that nothing was
+    found; ``urls``: the best pages read, if any. Raises ``ValidationError`` (naming
+    the field) when ``from`` is after ``to``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: int = Field(alias="from", ge=1970, le=2100)
+    end: int | None = Field(default=None, alias="to", ge=1970, le=2100)
+    on: dt.date
+    searched: str = Field(min_length=10, max_length=3000)
+    found: str = Field(min_length=4, max_length=3000)
+    urls: list[HttpUrl] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        return _yaml_on_key(data)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"from {self.start} is after to {self.end}")
+        return self
+
+    @property
+    def last_year(self) -> int:
+        """The span's last year: ``to``, or the year of the check."""
+        return self.end if self.end is not None else self.on.year
+
+    def years(self) -> range:
+        """The calendar years the span covers, ``from`` to :attr:`last_year`."""
+        return range(self.start, self.last_year + 1)
+
+
 class JurisdictionFolder(_Strict):
     """``_jurisdiction.yaml``: the lawmaker a folder of ``rules/`` holds.
 
@@ -139,7 +184,10 @@ class JurisdictionFolder(_Strict):
     the "not encoded" caution. A government with a folder of its own is not listed.
     ``sessions_checked`` (state and District folders) lists each legislative session
     searched for enacted law, with the day and what was searched; lint requires 2024,
-    2025 and 2026 in every state folder.
+    2025 and 2026 in every state folder. ``periods_checked`` (local folders) lists
+    the spans of years whose policies were checked (:class:`PeriodChecked`);
+    ``cooprules coverage --periods`` reports the years since
+    :data:`cooprules.corpus.coverage.OVER_TIME_FROM` left unchecked.
     """
 
     ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$")
@@ -147,6 +195,7 @@ class JurisdictionFolder(_Strict):
     id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     none_found: list[NoneFound] = []
     sessions_checked: list[SessionChecked] = []
+    periods_checked: list[PeriodChecked] = []
 
 
 class DocumentDefaults(_Strict):
