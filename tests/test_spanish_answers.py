@@ -308,8 +308,8 @@ def test_cli_answer_in_spanish_words_a_layer_that_depends(tmp_path):
                                       "-e", "police", "-a", "release_notification", "-i", "notification_request",
                                       "--no-presume", "--lang", "es"])
     assert result.exit_code == 0, result.output
-    assert "depende de datos que no se indicaron" in result.output
-    assert "depends on facts not given" not in result.output
+    assert "algunas de sus disposiciones dependen de datos que no se indicaron" in result.output
+    assert "turn on facts not given" not in result.output
     assert "defeated by" not in result.output
 
 

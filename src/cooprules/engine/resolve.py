@@ -210,7 +210,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
                                            reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
                                            litigation=_litigation(cp, day)))
         if any(applies.get(cp.id) is None and cp.provision.effect is not None for cp in layer.active):
-            verdict, how = "undetermined", "depends on facts not given"  # partial evaluation refines this
+            verdict, how = "undetermined", "some of its provisions turn on facts not given"  # partial evaluation refines this
         trace.append(LayerTrace.model_construct(layer=layer.name, jurisdiction=layer.jurisdiction, name=layer.title,
                                 verdict=verdict, combination=how, provisions=rows))
     cites = [citation(cp) for cp in _unique(support)] if outcome is not Outcome.no_rule else []

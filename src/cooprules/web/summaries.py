@@ -109,7 +109,7 @@ _COMBINATIONS_ES = {
         "restringe: un nivel inferior puede prohibir lo que uno superior solo permite",
     "requires what the higher layer only permits": "exige lo que el nivel superior solo permite",
     "no law of this government is encoded": "la ley de este gobierno no está codificada",
-    "depends on facts not given": "depende de datos que no se indicaron",
+    "some of its provisions turn on facts not given": "algunas de sus disposiciones dependen de datos que no se indicaron",
 }
 _COMBINATION_PATTERNS_ES = [
     (re.compile(r"^first layer to speak: (?P<a>[a-z]+)$"), "primer nivel que se pronuncia: {a}"),
