@@ -122,6 +122,10 @@ class InfoType(Word):
     booking_record = "booking_record"
     student_record = "student_record"
     health_record = "health_record"
+    #: Data from automated license-plate readers (where and when a vehicle was seen):
+    #: the subject of several 2025-2026 laws and directives (Richmond, Washington
+    #: S.B. 6002) that bar sharing it for immigration enforcement.
+    license_plate_data = "license_plate_data"
 
 
 class Instrument(Word):

@@ -112,6 +112,7 @@ INFO_TYPES = {
     "supervision_schedule": N_("Probation or parole appointments"),
     "criminal_history": N_("Criminal history"),
     "booking_record": N_("Booking record"),
+    "license_plate_data": N_("License-plate reader data (where and when a vehicle was seen)"),
 }
 
 INSTRUMENTS = {
