@@ -239,3 +239,29 @@ def test_california_hold_of_a_person_already_held_says_release_now(engine):
                                                 "entity": "sheriff"},
                          "context": {"date": DAY, "hours_held_past_release": 3}})
     assert d.outcome is Outcome.prohibited and d.summary.startswith("Do not hold any longer.")
+
+
+LAUSD_DOOR = {"responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:los_angeles/school_district:"
+                                            "los_angeles_unified", "entity": "school_district"},
+              "requester": "ice_hsi", "action": "facility_access", "instrument": "administrative_warrant_arrest",
+              "context": {"location": "school", "date": DAY}}
+
+
+def test_duties_that_turn_on_an_unasked_fact_are_listed_with_it(engine):
+    """A principal asked by HSI agents with an I-200 to come in: the answer is a
+    definite 'must not', but the Attorney General's model policy (Gov. Code
+    § 7284.8(a)) and SB 98's notice apply only to immigration enforcement, so they
+    are listed as possible duties naming the purpose (newcomer finding: they were
+    dropped); once the purpose is given they are owed outright."""
+    d = engine.evaluate(LAUSD_DOOR)
+    assert d.outcome is Outcome.prohibited and not d.depends_on
+    possible = {p.cite: p.depends_on for p in d.possible_duties}
+    assert "Cal. Gov. Code § 7284.8(a)" in possible
+    assert all("context.purpose" in facts for facts in possible.values())
+    owed = {x.cite for x in d.duties}
+    assert not owed & set(possible)
+    civil = engine.evaluate({**LAUSD_DOOR, "context": {**LAUSD_DOOR["context"], "purpose": "civil_immigration_enforcement"}})
+    assert "Cal. Gov. Code § 7284.8(a)" in {x.cite for x in civil.duties}
+    assert not civil.possible_duties
+    criminal = engine.evaluate({**LAUSD_DOOR, "context": {**LAUSD_DOOR["context"], "purpose": "criminal_investigation"}})
+    assert "Cal. Gov. Code § 7284.8(a)" not in {x.cite for x in criminal.duties}

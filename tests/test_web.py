@@ -669,3 +669,25 @@ def test_training_page_question_does_not_give_the_answer_away(client, engine):
         assert q.case.name not in page or q.case.name == q.heading, q.case.name
         for word in ("forbids", "permits", "requires"):
             assert word not in q.heading
+
+
+def test_answer_page_lists_duties_that_turn_on_an_unasked_fact_and_asks_it(client):
+    """A principal's 'must not' for HSI agents with an I-200 at a school: the page
+    lists the model-policy duties (Gov. Code § 7284.8(a)) under "depending on what
+    you have not said", and asks the purpose as the one more question; once it is
+    answered they move into the duties owed, in both languages."""
+    q = {"jurisdiction": "ocd-division/country:us/state:ca/county:los_angeles/school_district:los_angeles_unified",
+         "entity": "school_district", "requester": "ice_hsi", "action": "facility_access",
+         "instrument": "administrative_warrant_arrest"}
+    en = client.get("/ask", params={**q, "lang": "en"}).text
+    start = en.index('id="possible-duties"')
+    assert "Cal. Gov. Code § 7284.8(a)" in en[start:en.index("</ul>", start)]
+    assert "the purpose of the request" in en and 'name="context.purpose"' in en
+    assert "this decides which further duties apply" in en
+    es = client.get("/ask", params={**q, "lang": "es"}).text
+    assert "puede que también deba" in es and "decide qué otras obligaciones se aplican" in es
+    civil = client.get("/ask", params={**q, "lang": "en", "context.purpose": "civil_immigration_enforcement",
+                                       "context.location": "school"}).text
+    assert 'id="possible-duties"' not in civil or "7284.8(a)" not in civil[civil.index('id="possible-duties"'):]
+    duties = civil[civil.index('id="duties-h"'):]
+    assert "Cal. Gov. Code § 7284.8(a)" in duties

@@ -47,7 +47,8 @@ WORDS = {
            "secondary": "{n} of these provisions were checked against an official summary or a report, not their text.",
            "secondary_one": "1 of these provisions was checked against an official summary or a report, not its text.",
            "unconfirmed_mark": "unconfirmed", "secondary_mark": "secondary: checked against a summary or report", "layers": "Layer by layer:", "law_as_of": "Law as of {day}; corpus {v}.",
-           "note": "Note", "unless_arrow": "unless"},
+           "note": "Note", "unless_arrow": "unless",
+           "possible_duties": "Duties that depend on facts not given:", "if_given": "owed depending on"},
     "es": {"presumed": "Se da por hecho (no indicado):",
            "presumed_hint": "indique el dato para cambiarlo; --no-presume no da nada por hecho",
            "unless": "Salvo que:", "give": "indíquelo con", "depends": "Depende de:", "duties": "Obligaciones:",
@@ -61,7 +62,8 @@ WORDS = {
            "secondary_one": "1 de estas disposiciones se cotejó con un resumen oficial o un informe, no con su texto.",
            "unconfirmed_mark": "sin confirmar", "secondary_mark": "secundaria: cotejada con un resumen o informe", "layers": "Capa por capa:",
            "law_as_of": "Derecho vigente al {day}; corpus {v}.", "note": "Nota",
-           "unless_arrow": "salvo"},
+           "unless_arrow": "salvo",
+           "possible_duties": "Obligaciones que dependen de datos no indicados:", "if_given": "se deben según"},
 }
 
 #: A provision's effect in the trace, for :func:`_trace_text` (the page's words).
@@ -236,6 +238,13 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
         for duty in d.duties:
             when = w["request_received"] if duty.trigger == "request_received" else w["if_go_ahead"]
             out.print(f"  • {escape(duty.text)} [dim]({escape(duty.cite)}; {when})[/dim]")
+    if d.possible_duties:
+        out.print(f"\n[bold]{w['possible_duties']}[/bold]")
+        for duty in d.possible_duties:
+            facts = ", ".join(fact_noun(f, lang) for f in duty.depends_on)
+            flags = " ".join(dict.fromkeys(FACT_FLAGS.get(f, f) for f in duty.depends_on))
+            out.print(f"  • {escape(duty.text)} [dim]({escape(duty.cite)}; {w['if_given']}: {escape(facts)}; "
+                      f"{w['give']} {escape(flags)})[/dim]")
     by_id = {c.id: c for c in d.citations}
     if d.alternatives:
         for alt in d.alternatives:

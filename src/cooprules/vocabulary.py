@@ -411,6 +411,15 @@ class Duty(_Closed):
     trigger: Literal["request_received", "action_taken"]
 
 
+class PossibleDuty(Duty):
+    """A duty that some values of the facts not given bring and others do not (a
+    provision with duties whose condition reads them): ``depends_on`` names those
+    facts (vocabulary paths, e.g. ``context.purpose``). Giving them settles whether
+    the duty is owed."""
+
+    depends_on: list[str]
+
+
 class LitigationNote(_Closed):
     """A case bearing on a provision: name, court, date, reporter cite, note."""
 
@@ -513,8 +522,9 @@ class Decision(_Closed):
     dispute; ``depends_on`` (conditional answers) each missing fact without a
     presumption and what each value gives; ``presumed`` the facts not given that were
     taken at their presumed value; ``unless`` each presumed fact whose other values
-    would change the outcome; ``as_of`` the date whose law was applied; ``corpus_version`` a hash of the
-    rule files, so the answer can be reproduced.
+    would change the outcome; ``possible_duties`` the duties owed only for some values
+    of the facts not given (each naming them); ``as_of`` the date whose law was applied;
+    ``corpus_version`` a hash of the rule files, so the answer can be reproduced.
     """
 
     outcome: Outcome
@@ -531,5 +541,6 @@ class Decision(_Closed):
     conflicts: list[str] = []
     not_encoded: list[str] = []
     supplied: list[str] = []
+    possible_duties: list[PossibleDuty] = []
     as_of: dt.date
     corpus_version: str

@@ -77,7 +77,8 @@ from ..corpus.loader import CompiledProvision
 from ..corpus.loader import Corpus, load_corpus
 from ..errors import FieldError, RequestError, parse_request
 from ..vocabulary import (
-    Action, Alternative, Decision, FactValue, Instrument, MissingFact, Outcome, PresumedFact, Request, Role, Unless,
+    Action, Alternative, Decision, Duty, FactValue, Instrument, MissingFact, Outcome, PossibleDuty, PresumedFact, Request,
+    Role, Unless,
 )
 from .explain import presumed_value_text, summarize, unless_values_text
 from .frozen import freeze
@@ -461,6 +462,22 @@ class Engine:
         return self._unless(plan, base, act, applies, {fact: [(label, now)] + later}, {fact: label},
                             open_facts, entity, day)
 
+    def _possible_duties(self, results: list[Resolved], owed: list[Duty], open_facts: list[str]) -> list[PossibleDuty]:
+        """The duties some answers over the open facts carry and others do not (``owed``:
+        those all carry), each with the open facts its provision's condition reads (all
+        the open facts when it reads none of them: the duty then follows from how the
+        layers combine). In the order first found."""
+        key = lambda d: (d.text, d.cite)  # noqa: E731
+        have = {key(d) for d in owed}
+        out: list[PossibleDuty] = []
+        for d in _union([r.duties for r in results], key=key):
+            if key(d) in have:
+                continue
+            cp = self.corpus.provisions.get(d.provision_id)
+            reads = sorted(cp.condition.facts & set(open_facts)) if cp is not None else []
+            out.append(PossibleDuty(**d.model_dump(), depends_on=reads or list(open_facts)))
+        return out
+
     @staticmethod
     def _condition(cp, act: Any) -> bool | None:
         """``cp``'s condition on ``act`` (an activation or a CEL context). Raises
@@ -590,6 +607,9 @@ class Engine:
         if marked:
             trace = _mark_presumed(trace, marked)
         duties = _common([r.duties for r in results], key=lambda d: (d.text, d.cite))
+        possible = self._possible_duties(results, duties, open_facts)
+        if possible:
+            extra = {**extra, "possible_duties": possible}
         contested = [c if applies.get(c.id) is not None else
                      c.model_copy(update={"reason": "may apply, depending on facts not given; " + _unapplied(c.reason)})
                      for c in _union([r.contested for r in results], key=lambda c: c.id)]

@@ -97,10 +97,15 @@ def entity_order(ocd_id: str) -> tuple[list[str], list[str]]:
 
 def next_fact(decision) -> str | None:
     """The one missing fact to ask next: the first the decision depends on that the
-    page knows how to ask (None when the answer is definite)."""
+    page knows how to ask; else the first fact a possible duty turns on (the answer
+    is definite, but which duties are owed is not); None when neither."""
     for missing in decision.depends_on:
         if missing.fact in forms.ASKABLE:
             return missing.fact
+    for duty in decision.possible_duties:
+        for fact in duty.depends_on:
+            if fact in forms.ASKABLE:
+                return fact
     return None
 
 
@@ -171,6 +176,8 @@ def answer(request: Request, lang: str, state: dict[str, str], ctx: dict[str, An
                 groups=by_outcome(missing, lang, _, offered=fact_values if fact == "attachments" else None)
                 if missing else [],
                 unless=unless, source_groups=summaries.sources_by_outcome(decision, lang, _),
+                possible_facts=list(dict.fromkeys(summaries.fact_noun(f, lang) for d in decision.possible_duties
+                                                  for f in d.depends_on)),
                 presumed=presumed_lines(decision, lang, _, papers_named=bool(forms.to_request(state).get("attachments"))),
                 counsel=None if state.get("presume") == "false" else url("/ask", {**state, "presume": "false",
                                                                                     "lang": lang}),

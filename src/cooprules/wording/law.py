@@ -248,10 +248,11 @@ def localize(decision, lang: str, summary: str | None = None):
         return decision
     cites = [c.model_copy(update={"title": law_text(c.title, lang)}) for c in decision.citations]
     duties = [d.model_copy(update={"text": law_text(d.text, lang)}) for d in decision.duties]
+    possible = [d.model_copy(update={"text": law_text(d.text, lang)}) for d in decision.possible_duties]
     trace = [layer.model_copy(update={"provisions": [p.model_copy(update={"title": law_text(p.title, lang)})
                                                      for p in layer.provisions]})
              for layer in decision.trace]
-    update = {"citations": cites, "duties": duties, "trace": trace}
+    update = {"citations": cites, "duties": duties, "possible_duties": possible, "trace": trace}
     if summary is not None:
         update["summary"] = summary
     return decision.model_copy(update=update)
