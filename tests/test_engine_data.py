@@ -38,8 +38,10 @@ def test_no_agreement_before_it_was_signed(engine):
     decision = engine.evaluate(request(context={"location": "jail", "date": "2019-01-01"}))
     # not on the list for that date: presumed none, and the answer says so with the list's date
     assert ("responder.agreement_287g", "none") in [(p.fact, p.value) for p in decision.presumed]
-    assert decision.supplied == ["No 287(g) agreement presumed: ICE's 287(g) list of 2025-07-18 shows none "
-                                 "for this office on this date."]
+    # a 2025 list cannot show an agreement of 2019 that had ended before it: the note says so
+    assert decision.supplied == ["No 287(g) agreement presumed: ICE's 287(g) list of 2025-07-18, the earliest "
+                                 "encoded, shows none for this office in force on this date; it does not show "
+                                 "agreements that had ended before it."]
     assert "responder.agreement_287g" in [u.fact for u in decision.unless]
     assert all(not p.id.startswith("g287-") or not p.stood for layer in decision.trace for p in layer.provisions)
 

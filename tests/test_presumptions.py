@@ -201,3 +201,41 @@ def test_a_pair_of_papers_reads_in_english_and_spanish_and_back_as_a_request():
     assert example_value("attachments", label) == ["judicial_warrant", "detainer_request"]
     assert covers("attachments", label, ["detainer_request", "judicial_warrant"])
     assert not covers("attachments", label, ["judicial_warrant"])
+
+
+HARRIS_JAIL = {"jurisdiction": "ocd-division/country:us/state:tx/county:harris", "entity": "jail"}
+
+
+@pytest.mark.parametrize("hours", [0, 10, 47.5])
+def test_a_hold_keeps_its_time_limit_when_the_hours_are_given(engine, hours):
+    """Hours held grow while the person is held: given hours still leave the 48-hour
+    limit of 8 C.F.R. 287.7(d) in the answer (headline and ``unless``), not only when
+    they are presumed (newcomer finding: --hours-held 47.5 dropped the limit)."""
+    d = engine.evaluate({**HOLD, "responder": HARRIS_JAIL, "context": {"date": DAY, "hours_held_past_release": hours}})
+    assert d.outcome is Outcome.required
+    assert "for no more than 48 hours past release" in d.summary
+    limit = [u for u in d.unless if u.fact == "context.hours_held_past_release"]
+    assert [(u.values, u.outcome) for u in limit] == [(["48 hours or more"], Outcome.prohibited)]
+    assert "us-8cfr-287.7-d-limit" in limit[0].citations
+    assert "context.hours_held_past_release" not in [p.fact for p in d.presumed]
+
+
+def test_a_hold_already_past_the_limit_says_release_now(engine):
+    """Held 50 hours past release, past 8 C.F.R. 287.7(d)'s 48: the answer forbids the
+    hold and says to release now, not "as scheduled", in both languages."""
+    d = engine.evaluate({**HOLD, "responder": HARRIS_JAIL, "context": {"date": DAY, "hours_held_past_release": 50}})
+    assert d.outcome is Outcome.prohibited
+    assert d.summary.startswith("Do not hold any longer. Release the person now.")
+    assert "Already held 50 hours past release: release the person now." in d.supplied
+    assert summary_text(d, "es").startswith("No la retenga más. Déjela salir ahora.")
+    fresh = engine.evaluate({**HOLD, "responder": HARRIS_JAIL, "context": {"date": DAY, "hours_held_past_release": 0}})
+    assert not any("Already held" in n for n in fresh.supplied)
+
+
+def test_california_hold_of_a_person_already_held_says_release_now(engine):
+    """California forbids the hold outright (Gov. Code § 7284.6(a)(1)(B)): a person
+    already kept 3 hours past release is to be released now."""
+    d = engine.evaluate({**HOLD, "responder": {"jurisdiction": "ocd-division/country:us/state:ca/county:fresno",
+                                                "entity": "sheriff"},
+                         "context": {"date": DAY, "hours_held_past_release": 3}})
+    assert d.outcome is Outcome.prohibited and d.summary.startswith("Do not hold any longer.")

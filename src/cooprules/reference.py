@@ -15,7 +15,8 @@ Nothing is clever: for a request that leaves facts out, every combination of val
 the facts without a presumption is resolved from scratch (booleans, every vocabulary
 word, each side of every number a condition names, lists of none, one and two
 convictions over every category and year bucket, one or two further papers), and each
-presumed fact is varied alone over the same domain for ``unless``.
+presumed fact is varied alone over the same domain for ``unless``; hours held past
+release, when given, are tried at later hours too (they grow while the person is held).
 
 Use: ``Reference(corpus, registry, agreements).answer(request) -> RefAnswer``. The
 answer is compared with the engine's by :func:`compare` (``tests/test_differential.py``,
@@ -173,6 +174,12 @@ def _activation(req, jurisdiction: str) -> tuple[dict[str, Any], set[str], dict[
             given.add(f"context.{name}")
     act["subject"], act["context"] = subject, context
     return act, given, partly
+
+
+#: Hours held past release: not presumed when given, but they grow while the person
+#: is held, so a hold's answer lists the later hours that change it (the engine does
+#: the same: engine/core.py ``_time_runs_on``).
+HOURS = "context.hours_held_past_release"
 
 
 def _set(act: dict[str, Any], fact: str, value: Any) -> dict[str, Any]:
@@ -426,6 +433,10 @@ class Reference:
         memo: dict[tuple, Result] = {}  # the resolution of each vector of truth values
         ids = [cp.id for cp in read]
         varying = missing + (["attachments"] if papers and "attachments" not in missing else [])
+        # hours held grow while the person is held: given ones are tried later too (below)
+        hours_now = req.context.hours_held_past_release
+        if hours_now is not None:
+            varying = varying + [HOURS]
         reads = {cp.id: [f for f in varying if mentions(cp.condition.source, f)] for cp in read}
         truth_memo: dict[tuple, bool] = {}
 
@@ -461,6 +472,8 @@ class Reference:
             return outcomes.pop() if len(outcomes) == 1 else "conditional"
 
         base_labels = {f: PRESUMED_VALUES[f][0] for f in presumed}
+        if hours_now is not None:
+            base_labels[HOURS] = f"given {hours_now}"
         if "attachments" in given:
             base_labels["attachments"] = "given"
         results = settle(base, base_labels)
@@ -496,6 +509,12 @@ class Reference:
                 got = outcome_of(settle(_set(base, f, value), {**base_labels, f: label}))
                 if got != outcome:
                     unless.setdefault((f, got), []).append(label)
+        if hours_now is not None and outcome in ("required", "permitted"):
+            for label, value in domain(HOURS, sources, None, pairs):
+                if value > hours_now:
+                    got = outcome_of(settle(_set(base, HOURS, value), {**base_labels, HOURS: label}))
+                    if got != outcome:
+                        unless.setdefault((HOURS, got), []).append(label)
         for key, labels in unless.items():  # a pair is listed only if neither item alone says it
             alone = {x for x in labels if " + " not in x}
             unless[key] = [x for x in labels if " + " not in x or not any(part in alone for part in x.split(" + "))]

@@ -107,18 +107,12 @@ class NoneFound(_Strict):
         return _yaml_on_key(data)
 
 
-class SessionChecked(_Strict):
-    """One legislative session of a state (or the District's Council period) checked
-    for enacted law on cooperation with immigration enforcement (issue 11 item 3).
+class _SearchRecord(_Strict):
+    """What a record of a search holds (:class:`SessionChecked`, :class:`PeriodChecked`):
+    ``on``, the day of the check (YYYY-MM-DD; an unquoted YAML ``on:`` key is taken
+    as it); ``searched``, what was searched; ``found``, what was found and where it is
+    encoded, or that nothing was; ``urls``, the best pages read."""
 
-    ``session``: the calendar year of the session (regular and special sessions of
-    that year together); ``on``: the day of the check (YYYY-MM-DD); ``searched``: what
-    was searched (sources, queries), in a sentence or a few; ``found``: what was found
-    enacted in that session and where it is encoded (provision ids or files), or that
-    nothing was found; ``urls``: the best pages read, if any.
-    """
-
-    session: int = Field(ge=1990, le=2100)
     on: dt.date
     searched: str = Field(min_length=10, max_length=3000)
     found: str = Field(min_length=4, max_length=3000)
@@ -130,7 +124,21 @@ class SessionChecked(_Strict):
         return _yaml_on_key(data)
 
 
-class PeriodChecked(_Strict):
+class SessionChecked(_SearchRecord):
+    """One legislative session of a state (or the District's Council period) checked
+    for enacted law on cooperation with immigration enforcement (issue 11 item 3).
+
+    ``session``: the calendar year of the session (regular and special sessions of
+    that year together); ``on``: the day of the check (YYYY-MM-DD); ``searched``: what
+    was searched (sources, queries), in a sentence or a few; ``found``: what was found
+    enacted in that session and where it is encoded (provision ids or files), or that
+    nothing was found; ``urls``: the best pages read, if any.
+    """
+
+    session: int = Field(ge=1990, le=2100)
+
+
+class PeriodChecked(_SearchRecord):
     """A span of years of a local government's (or agency's) own policies checked for
     what was in force (issue 11 item 5: every encoded locality complete over time):
     ordinances, board resolutions, executive orders, sheriff, police and jail policies,
@@ -149,15 +157,6 @@ class PeriodChecked(_Strict):
 
     start: int = Field(alias="from", ge=1970, le=2100)
     end: int | None = Field(default=None, alias="to", ge=1970, le=2100)
-    on: dt.date
-    searched: str = Field(min_length=10, max_length=3000)
-    found: str = Field(min_length=4, max_length=3000)
-    urls: list[HttpUrl] = []
-
-    @model_validator(mode="before")
-    @classmethod
-    def _yaml_on(cls, data):
-        return _yaml_on_key(data)
 
     @model_validator(mode="after")
     def _ordered(self):

@@ -288,6 +288,8 @@ class Engine:
         return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
                 req.presume, req.requester,
                 req.instrument, req.info_type,
+                req.context.hours_held_past_release,  # the overdue note reads it (_overdue) whatever the plan reads
+                bool(self.agreements.as_of and day < self.agreements.as_of),  # the 287(g) note's wording
                 tuple(_fact_key(req, f) for f in plan.facts))
 
     # ------------------------------------------------------------------ public
@@ -379,7 +381,9 @@ class Engine:
         more_papers = bool(req.presume and req.attachments and "attachments" in plan.facts)
         if not unknown and not more_papers:
             res = self._resolve(plan, applies, entity, day)
-            return self._decision(req, res, day, supplied=supplied)
+            later = self._time_runs_on(plan, act, applies, [], entity, day, res.outcome)
+            return self._decision(req, res, day, supplied=supplied + _overdue(req, res.outcome),
+                                  **({"unless": later} if later else {}))
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
         if "attachments" in act:
             given.add("attachments")
@@ -396,7 +400,9 @@ class Engine:
         open_facts = [f for f in missing if f not in presumed]
         if not presumed and not more_papers:
             found = self._settle(plan, act, applies, unknown, open_facts, entity, day)
-            return self._answer(req, plan, found, applies, open_facts, day, supplied)
+            later = self._time_runs_on(plan, act, applies, open_facts, entity, day, found.outcome)
+            return self._answer(req, plan, found, applies, open_facts, day, supplied + _overdue(req, found.outcome),
+                                **({"unless": later} if later else {}))
         # DESIGN.md, Semantics 6: the facts with a presumed value take it ...
         base_act = fill(act, presumed, [PRESUMED[f][1] for f in presumed])
         base_applies = dict(applies)
@@ -415,14 +421,45 @@ class Engine:
             options = {"attachments": [(OTHER_PAPERS, have)] + [(w, have + [w]) for w in named], **options}
             labels = {"attachments": OTHER_PAPERS, **labels}
         unless = self._unless(plan, base, base_act, base_applies, options, labels, open_facts, entity, day)
+        if "context.hours_held_past_release" in given:  # given, not presumed: time still runs on
+            unless += self._time_runs_on(plan, base_act, base_applies, open_facts, entity, day, base.outcome)
+        supplied = supplied + _overdue(req, base.outcome)
         if "responder.agreement_287g" in presumed:
             when = self.agreements.as_of
-            supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list"
-                                   + (f" of {when.isoformat()}" if when else "") + " shows none for this office on this date."]
+            if when and day < when:  # a list says nothing of agreements that had ended before it
+                supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list of {when.isoformat()}, the "
+                                       "earliest encoded, shows none for this office in force on this date; it does "
+                                       "not show agreements that had ended before it."]
+            else:
+                supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list"
+                                       + (f" of {when.isoformat()}" if when else "") + " shows none for this office on this date."]
         marked = {cp.id: sorted(cp.condition.facts & set(presumed)) for cp in unknown
                   if base_applies[cp.id] is not None}
         return self._answer(req, plan, base, base_applies, open_facts, day, supplied, marked,
                             presumed=[PresumedFact(fact=f, value=labels[f]) for f in labels], unless=unless)
+
+    def _time_runs_on(self, plan: Plan, act: dict[str, Any], applies: dict[str, bool | None], open_facts: list[str],
+                      entity: str, day: dt.date, outcome: Outcome) -> list[Unless]:
+        """Hours held past release grow while the person is held: when the request
+        gives them (``act``'s ``context.hours_held_past_release``, in hours, weekends
+        and holidays not counted) and the answer is ``required`` or ``permitted``, the
+        later hours that change the answer, as :meth:`_unless` words them ("48 hours or
+        more" -> prohibited: 8 C.F.R. 287.7(d)), so that the time limit is stated
+        however many hours have passed. ``[]`` when the hours are not given, the answer
+        forbids or is conditional, or no later hour changes it."""
+        fact = "context.hours_held_past_release"
+        now = act.get("context", {}).get("hours_held_past_release")
+        if now is None or outcome not in (Outcome.required, Outcome.permitted):
+            return []
+        conditions = [cp.condition for cp in plan.evaluated()]
+        later = [(label, value) for label, value in candidates(fact, conditions) if value > now]
+        if not later:
+            return []
+        still = [cp for cp in plan.evaluated() if applies[cp.id] is None]
+        base = self._settle(plan, act, applies, still, open_facts, entity, day)
+        label = f"{now} hours"
+        return self._unless(plan, base, act, applies, {fact: [(label, now)] + later}, {fact: label},
+                            open_facts, entity, day)
 
     @staticmethod
     def _condition(cp, act: Any) -> bool | None:
@@ -528,7 +565,8 @@ class Engine:
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
         none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
                       if t.combination.startswith(NONE_FOUND)]
-        text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"))
+        text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"),
+                         overdue=bool(_overdue(req, res.outcome)))
         return freeze(Decision(outcome=res.outcome, summary=text,
                                action=req.action, not_encoded=missing_law,
                                citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
@@ -627,6 +665,21 @@ class _Settled:
         if self.outcome is Outcome.conditional:
             return cites
         return [c for c in cites if applies.get(c.id) is True] or self.results[0].citations
+
+
+#: The note on a hold already past release that the law forbids (explain.supplied_text
+#: words it in Spanish).
+OVERDUE = "Already held {hours} hours past release: release the person now."
+
+
+def _overdue(req: Request, outcome: Outcome) -> list[str]:
+    """A forbidden hold of a person the request says is already held past release
+    (``context.hours_held_past_release`` > 0) gets a note: release now, not "as
+    scheduled". Returns ``[note]`` or ``[]``."""
+    hours = req.context.hours_held_past_release
+    if req.action is Action.detainer_hold and outcome is Outcome.prohibited and hours:
+        return [OVERDUE.format(hours=f"{hours:g}")]
+    return []
 
 
 def _mark_presumed(trace: list, marked: dict[str, list[str]]) -> list:

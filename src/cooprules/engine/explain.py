@@ -554,6 +554,14 @@ _SUPPLIED_ES = [
                 r"shows none for this office on this date\.$"),
      lambda m: "Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE"
                + (f" del {m['day']}" if m["day"] else "") + " no muestra ninguno para esta oficina en esta fecha."),
+    (re.compile(r"^No 287\(g\) agreement presumed: ICE's 287\(g\) list of (?P<day>\d{4}-\d{2}-\d{2}), the earliest "
+                r"encoded, shows none for this office in force on this date; it does not show agreements that had "
+                r"ended before it\.$"),
+     lambda m: f"Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE del {m['day']}, la más antigua "
+               "codificada, no muestra ninguno vigente para esta oficina en esta fecha; no muestra acuerdos que "
+               "hubieran terminado antes."),
+    (re.compile(r"^Already held (?P<hours>[\d.]+) hours past release: release the person now\.$"),
+     lambda m: f"Ya lleva {m['hours']} horas retenida después de su hora de salida: déjela salir ahora."),
     (re.compile(r"^responder\.agreement_287g = (?P<model>[a-z_]+): (?P<agency>.+), signed (?P<signed>\S+), "
                 r"from ICE's 287\(g\) list \(not given in the request\)$"),
      lambda m: f"responder.agreement_287g = {m['model']}: {m['agency']}, firmado el {m['signed']}, según la lista "
@@ -595,18 +603,29 @@ def _time_limit(outcome: Outcome, unless: list[Unless]) -> tuple[str | None, lis
     return None, unless
 
 
+#: A forbidden hold of a person already held past release: release now, not "as scheduled".
+_OVERDUE_NOW = {"en": "Do not hold any longer. Release the person now.",
+                "es": "No la retenga más. Déjela salir ahora."}
+#: The start of the engine's note on such a hold (engine/core.py OVERDUE).
+OVERDUE_NOTE = re.compile(r"^Already held [\d.]+ hours past release")
+
+
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,
               not_encoded: list[str] | None = None, none_found: list[str] | None = None,
-              unless: list[Unless] | None = None, lang: str = "en") -> str:
+              unless: list[Unless] | None = None, lang: str = "en", overdue: bool = False) -> str:
     """What to do now for ``outcome`` on ``action``: the headline (with a hold's time
     limit), then each outcome the ``unless`` values would give, then the governments
     checked and found to have no law of their own (``none_found``, each as ``"Name
     (checked YYYY-MM-DD)"``), then a caution naming the governments whose law is
     ``not_encoded``. ``depends_on`` names the open facts of a conditional answer (fact
-    paths; shown in plain words). Raises ValueError for an unknown ``lang``."""
+    paths; shown in plain words). ``overdue``: a hold the request says is already past
+    release (a forbidden one says "release the person now"). Raises ValueError for an
+    unknown ``lang``."""
     w = _check(lang)
     hours, rest = _time_limit(outcome, list(unless or []))
     text = _headline(outcome, action, depends_on, lang, hours)
+    if overdue and outcome is Outcome.prohibited and action is Action.detainer_hold:
+        text = _OVERDUE_NOW[lang] + " " + w["law_forbids"]
     by_outcome: dict[Outcome, list[str]] = {}
     for u in rest:
         by_outcome.setdefault(u.outcome, []).append(unless_values_text(u.fact, u.values, lang))
@@ -627,7 +646,8 @@ def summary_text(decision: Decision, lang: str = "en") -> str:
     none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in decision.trace
                   if t.combination.startswith(NONE_FOUND)]
     return summarize(decision.outcome, decision.action, [m.fact for m in decision.depends_on],
-                     decision.not_encoded, none_found, decision.unless, lang)
+                     decision.not_encoded, none_found, decision.unless, lang,
+                     overdue=any(OVERDUE_NOTE.match(n) for n in decision.supplied))
 
 
 def _headline(outcome: Outcome, action: Action, depends_on: list[str] | None, lang: str = "en",
