@@ -96,7 +96,7 @@ class NoneFound(_Strict):
     manuals, news), in a sentence or two; ``url``: the best page read, if any.
     """
 
-    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)+$")
+    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[\p{Ll}0-9_.~-]+)+$")
     on: dt.date
     searched: str = Field(min_length=10, max_length=2000)
     url: HttpUrl | None = None
@@ -189,7 +189,7 @@ class JurisdictionFolder(_Strict):
     :data:`cooprules.corpus.coverage.OVER_TIME_FROM` left unchecked.
     """
 
-    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[a-z0-9_.~-]+)*$")
+    ocd_id: str = Field(pattern=r"^ocd-division/country:us(/[a-z_]+:[\p{Ll}0-9_.~-]+)*$")
     name: str
     id_prefix: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     none_found: list[NoneFound] = []
