@@ -170,7 +170,9 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     """The lines under the right answer, in ``lang``: what to do now (with a hold's
     time limit), what the answer took as presumed, each other ``unless`` with its
     sources, the facts it depends on, then every duty with its citation
-    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``)."""
+    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``), and in a
+    language whose law texts shown are machine-drafted translations, one line saying so
+    (:data:`cooprules.wording.law.MACHINE_NOTE`)."""
     from .wording.answer import depends_lines, headline, presumed_line, unless_lines
 
     d = question.decision
@@ -179,7 +181,10 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     lines = [now] + [x for x in [presumed_line(d, lang, gettext)] if x]
     lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext, lang)
     lines += [f"- {x.text} ({x.cite})" for x in d.duties]
-    return lines
+    from .wording.law import machine_note
+
+    note = machine_note(d, lang, trace=False)  # titles and duty texts shown are machine-drafted
+    return lines + ([note] if note else [])
 
 
 def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str],
