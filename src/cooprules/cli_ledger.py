@@ -171,7 +171,9 @@ def user_list() -> None:
         out.print(f"{escape(a['name'])}\t{a['role']}\t{escape(a['office'])}")
 
 
-@ledger_app.command("record")
+@ledger_app.command("record", help='Answer and record each line. Out: one JSON line per input line, {"line", '
+                    '"uid", "outcome", "duties"} or {"line", "error", "errors"} as evaluate gives them (nothing is '
+                    'stored for a bad line). Exit 1 if any line was refused.')
 def record(file: str = typer.Argument(..., help="JSON Lines of requests (or entries), or - for standard input."),
            token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
     """Answer and record each line. Out: one JSON line per input line, ``{"line",
@@ -389,7 +391,8 @@ def report(year: int = typer.Option(..., "--year", min=2000, max=2100, help="Cal
         err.print(f"wrote {escape(str(out_path))}")
 
 
-@ledger_app.command("reports")
+@ledger_app.command("reports", help="List the statutory reports (rules/**/*.report.yaml) and check them against "
+                    "the corpus: every provision they name must exist. Exit 1 on a problem.")
 def list_reports() -> None:
     """List the statutory reports (``rules/**/*.report.yaml``) and check them against
     the corpus: every provision they name must exist. Exit 1 on a problem."""
