@@ -5,6 +5,7 @@ names."""
 from __future__ import annotations
 
 import doctest
+import itertools
 import re
 import shlex
 from pathlib import Path
@@ -125,12 +126,12 @@ def test_coverage_counts_the_local_governments_encoded(engine):
 
 
 def _prose() -> str:
-    return re.sub(r"```.*?```", "", README, flags=re.S)
+    return re.sub(r"```.*?```", "", README, flags=re.DOTALL)
 
 
 def test_no_line_of_prose_repeats_the_line_before():
     lines = [x.strip() for x in _prose().splitlines()]
-    assert [a for a, b in zip(lines, lines[1:]) if a and a == b] == []
+    assert [a for a, b in itertools.pairwise(lines) if a and a == b] == []
 
 
 def test_the_design_documents_are_named_by_their_paths():

@@ -136,6 +136,6 @@ def test_an_answer_in_spanish_without_babel_names_the_extra():
 def test_the_warning_beyond_loopback_says_who_signs_in():
     from cooprules.api.server import startup_lines
 
-    warned = [t for t, w in startup_lines("0.0.0.0", 8123, "abc123") if w][0]
+    warned = next(t for t, w in startup_lines("0.0.0.0", 8123, "abc123") if w)
     assert "no sign-in" not in warned and "without signing in" in warned and "no TLS" in warned
     assert "request ledger" in warned and "passwords and tokens" in warned  # the ledger is installed here
