@@ -584,9 +584,13 @@ class Engine:
                       if t.combination.startswith(NONE_FOUND)]
         text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"),
                          overdue=bool(_overdue(req, res.outcome)))
+        # a disputed provision that would give the answer already given changes nothing: say only that it is disputed
+        same = f" (it would make this {res.outcome.value})"
+        contested = [c.model_copy(update={"reason": c.reason.replace(same, "")}) if c.reason.endswith(same) else c
+                     for c in res.contested]
         return freeze(Decision(outcome=res.outcome, summary=text,
                                action=req.action, not_encoded=missing_law,
-                               citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
+                               citations=res.citations, duties=res.duties, trace=res.trace, contested=contested,
                                conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra))
 
     def _answer(self, req: Request, plan: Plan, found: "_Settled", applies: dict[str, bool | None],
