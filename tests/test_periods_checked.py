@@ -73,3 +73,24 @@ def test_coverage_periods_lists_every_local_folder_and_what_is_unchecked():
     assert "us/tx " not in part and "us/ca " not in part  # states are not local folders
     assert "local folders have every year since 2014 checked" in part
     assert "us/ca/place-los_angeles  every year checked" in part  # recorded 2012-2026 from its own sources
+
+
+def test_an_answer_for_an_unchecked_year_says_so(engine):
+    """A year whose local policies nobody checked is visible in the answer, as a place
+    nobody encoded is: Westchester County's record covers 2014-2018 and 2025, so a
+    2020 answer carries the note; Los Angeles city's covers every year, so it does not."""
+    from cooprules.engine.explain import supplied_text
+
+    def ask(jurisdiction, entity, day):
+        return engine.evaluate({"responder": {"jurisdiction": jurisdiction, "entity": entity}, "requester": "ice_ero",
+                                "action": "detainer_hold", "instrument": "detainer_request",
+                                "context": {"date": day}})
+
+    westchester = ask("ocd-division/country:us/state:ny/county:westchester", "sheriff", "2020-06-01")
+    note = "Westchester County: its own policies were not recorded as checked for 2020; a rule then in force may be missing."
+    assert note in westchester.supplied
+    assert supplied_text(note, "es").startswith("Westchester County: no consta que se revisaran sus propias normas de 2020")
+    assert not any("not recorded as checked" in n for n in
+                   ask("ocd-division/country:us/state:ny/county:westchester", "sheriff", "2016-06-01").supplied)
+    assert not any("not recorded as checked" in n for n in
+                   ask("ocd-division/country:us/state:ca/place:los_angeles", "police", "2020-06-01").supplied)

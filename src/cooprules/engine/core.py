@@ -279,11 +279,27 @@ class Engine:
                     update={"agreement_287g": found.model})})
                 notes.append(("", f"responder.agreement_287g = {found.model.value}: {found.agency}, signed "
                                   f"{found.signed}, from ICE's 287(g) list (not given in the request)"))
+        for name in self._years_unchecked(jurisdiction, day):
+            notes.append(("", UNCHECKED_YEAR.format(name=name, year=day.year)))
         if req.subject.role is None and req.action in CUSTODY_ACTIONS:
             req = req.model_copy(update={"subject": req.subject.model_copy(update={"role": Role.in_custody})})
             notes.append(("subject.role", f"The person is taken to be in custody: {CUSTODY_ACTIONS[req.action]} "
                                           "is about a person in custody."))
         return req, jurisdiction, day, tuple(notes)
+
+    def _years_unchecked(self, jurisdiction: str, day: dt.date) -> list[str]:
+        """The names of the local governments with encoded law over ``jurisdiction``
+        (itself and the local folders above it) whose own policies no
+        ``periods_checked`` span covers for ``day``'s year (issue 11 item 5): a rule of
+        that year may be missing from the answer."""
+        out = []
+        here = jurisdiction
+        while here.count("/") >= 3:  # below a state: a county, city, school district...
+            folder = self.corpus.folders.get(here)
+            if folder is not None and not any(p.start <= day.year <= p.last_year for p in folder.periods_checked):
+                out.append(folder.name)
+            here = here.rsplit("/", 1)[0]
+        return out
 
     def _key(self, jurisdiction: str, req: Request, plan: Plan, day: dt.date, note: tuple[tuple[str, str], ...]) -> tuple:
         return (jurisdiction, req.responder.entity, req.action, self.period(jurisdiction, req.action, day), note,
@@ -584,9 +600,13 @@ class Engine:
                       if t.combination.startswith(NONE_FOUND)]
         text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"),
                          overdue=bool(_overdue(req, res.outcome)))
+        # a disputed provision that would give the answer already given changes nothing: say only that it is disputed
+        same = f" (it would make this {res.outcome.value})"
+        contested = [c.model_copy(update={"reason": c.reason.replace(same, "")}) if c.reason.endswith(same) else c
+                     for c in res.contested]
         return freeze(Decision(outcome=res.outcome, summary=text,
                                action=req.action, not_encoded=missing_law,
-                               citations=res.citations, duties=res.duties, trace=res.trace, contested=res.contested,
+                               citations=res.citations, duties=res.duties, trace=res.trace, contested=contested,
                                conflicts=res.conflicts, as_of=day, corpus_version=self.corpus.version, **extra))
 
     def _answer(self, req: Request, plan: Plan, found: "_Settled", applies: dict[str, bool | None],
@@ -686,6 +706,9 @@ class _Settled:
             return cites
         return [c for c in cites if applies.get(c.id) is True] or self.results[0].citations
 
+
+#: The note on a year whose local policies nobody checked (``periods_checked``).
+UNCHECKED_YEAR = "{name}: its own policies were not recorded as checked for {year}; a rule then in force may be missing."
 
 #: The note on a hold already past release that the law forbids (explain.supplied_text
 #: words it in Spanish).

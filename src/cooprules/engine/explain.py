@@ -560,6 +560,10 @@ _SUPPLIED_ES = [
      lambda m: f"Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE del {m['day']}, la más antigua "
                "codificada, no muestra ninguno vigente para esta oficina en esta fecha; no muestra acuerdos que "
                "hubieran terminado antes."),
+    (re.compile(r"^(?P<name>.+): its own policies were not recorded as checked for (?P<year>\d{4}); a rule then in "
+                r"force may be missing\.$"),
+     lambda m: f"{m['name']}: no consta que se revisaran sus propias normas de {m['year']}; puede faltar una norma "
+               "vigente entonces."),
     (re.compile(r"^Already held (?P<hours>[\d.]+) hours past release: release the person now\.$"),
      lambda m: f"Ya lleva {m['hours']} horas retenida después de su hora de salida: déjela salir ahora."),
     (re.compile(r"^responder\.agreement_287g = (?P<model>[a-z_]+): (?P<agency>.+), signed (?P<signed>\S+), "
