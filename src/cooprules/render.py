@@ -272,7 +272,7 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
         for c in d.contested:
             cases = "; ".join(_case(n) for n in c.litigation)
             out.print(f"  • {escape(c.cite)}: {escape(_trace_text('contested', c.reason, lang))}"
-                      + (f" [dim]{escape(cases)}[/dim]" if cases else ""))
+                      + (f" [dim]({escape(cases)})[/dim]" if cases else ""))
     out.print(f"\n[bold]{w['layers']}[/bold]")
     for layer in d.trace:
         out.print(f"  [bold]{_trace_text('layer', layer.layer, lang)}[/bold] · {escape(_layer_title(layer, lang))}: "
