@@ -40,7 +40,7 @@ WORDS = {
            "one more": "Una pregunta más", "where": "¿Cuál es el propósito de la solicitud federal?", "school": "Control migratorio civil",
            "gives": "Qué da cada respuesta:", "hold": "No la retenga. Déjela salir a la hora prevista.",
            "unless": "Salvo si", "warrant": "orden judicial", "then may": "entonces puede hacerlo.",
-           "again": "Con la solicitud venía una orden judicial — responder de nuevo",
+           "again": "Con la solicitud venía una orden judicial de arresto o registro — responder de nuevo",
            "in custody": "Una persona detenida", "48": "48 horas", "assumes": "Esta respuesta supone lo que usted no indicó:"},
 }
 RAW = ["('", "None", "subject.", "context.", "attachments", "{", "["]
