@@ -75,12 +75,12 @@ def test_coverage_periods_lists_every_local_folder_and_what_is_unchecked():
     assert "us/ca/place-los_angeles  every year checked" in part  # recorded 2012-2026 from its own sources
 
 
-def test_an_answer_for_an_unchecked_year_says_so(engine):
+def test_an_answer_for_an_unchecked_year_says_so(engine, monkeypatch):
     """A year whose local policies nobody checked is visible in the answer, as a place
-    nobody encoded is: a local folder with a year no span covers carries the note for
-    that year and not for a year a span covers; Los Angeles city's record covers every
-    year, so its answers never do. The folder and years come from the corpus (gaps
-    close as checks are recorded), not from a list kept here."""
+    nobody encoded is. Every local folder now records every year, so the gap is made
+    here: Westchester County's record without the spans that cover 2020 gives a 2020
+    answer the note, while 2016 (still covered) and Los Angeles city (every year
+    covered) carry none."""
     from cooprules.engine.explain import supplied_text
 
     def ask(jurisdiction, entity, day):
@@ -88,19 +88,15 @@ def test_an_answer_for_an_unchecked_year_says_so(engine):
                                 "action": "detainer_hold", "instrument": "detainer_request",
                                 "context": {"date": day}})
 
-    today = dt.date(2026, 12, 6)
-    gaps = [(ocd, folder, years_unchecked(folder, today)) for ocd, folder in sorted(engine.corpus.folders.items())
-            if ocd.count("/") >= 3 and folder.periods_checked]
-    ocd, folder, missing = next((g for g in gaps if g[2] and len(g[2]) < today.year - 2013), (None, None, None))
-    if ocd is None:
-        pytest.skip("every local folder with spans has every year since 2014 checked")
-    checked = next(y for y in range(2014, today.year + 1) if y not in missing)
-    entity = "sheriff" if "/county:" in ocd else "police"
-    answer = ask(ocd, entity, f"{missing[0]}-06-01")
-    note = f"{folder.name}: its own policies were not recorded as checked for {missing[0]}; a rule then in force may be missing."
-    assert note in answer.supplied
-    assert supplied_text(note, "es").startswith(f"{folder.name}: no consta que se revisaran sus propias normas de {missing[0]}")
-    assert not any(f"{folder.name}: its own policies were not recorded" in n
-                   for n in ask(ocd, entity, f"{checked}-06-01").supplied)
+    ocd = "ocd-division/country:us/state:ny/county:westchester"
+    folder = engine.corpus.folders[ocd]
+    gap = folder.model_copy(update={"periods_checked": [p for p in folder.periods_checked if 2020 not in p.years()]})
+    assert 2020 in years_unchecked(gap, dt.date(2026, 12, 6)) and 2016 not in years_unchecked(gap, dt.date(2026, 12, 6))
+    monkeypatch.setitem(engine.corpus.folders, ocd, gap)
+
+    note = "Westchester County: its own policies were not recorded as checked for 2020; a rule then in force may be missing."
+    assert note in ask(ocd, "sheriff", "2020-06-01").supplied
+    assert supplied_text(note, "es").startswith("Westchester County: no consta que se revisaran sus propias normas de 2020")
+    assert not any("not recorded as checked" in n for n in ask(ocd, "sheriff", "2016-06-01").supplied)
     assert not any("not recorded as checked" in n for n in
                    ask("ocd-division/country:us/state:ca/place:los_angeles", "police", "2020-06-01").supplied)
