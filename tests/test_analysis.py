@@ -319,3 +319,32 @@ def test_evaluate_table_bad_columns(engine, tmp_path):
         evaluate_table(engine, str(src), None)
     res = runner.invoke(app, ["evaluate-table", str(tmp_path / "none.parquet"), "--out", str(tmp_path / "o.csv")])
     assert res.exit_code == 2 and "IN: cannot read" in res.output
+
+
+def test_evaluate_table_takes_every_subject_and_context_fact_of_the_vocabulary():
+    from cooprules.vocabulary import Context, Subject
+
+    facts = {f"subject.{n}" for n in Subject.model_fields} | {f"context.{n}" for n in Context.model_fields}
+    assert facts <= set(COLUMNS)
+    doc = (Path(__file__).parents[1] / "docs" / "analysis.md").read_text()
+    table = doc[doc.index("## `cooprules evaluate-table`"):doc.index("The output is the input rows")]
+    assert all(f"`{c}`" in table for c in facts), sorted(c for c in facts if f"`{c}`" not in table)
+
+
+def test_evaluate_table_proof_of_status_column_turns_the_texas_answer(engine, tmp_path):
+    # Tex. Code Crim. Proc. art. 2.251(b): the detainer duty does not apply to a person who
+    # shows proof of lawful status; the same rows through JSON evaluate give the same answers
+    base = {"responder": {"jurisdiction": "ocd-division/country:us/state:tx/county:lubbock", "entity": "jail"},
+            "requester": "ice_ero", "action": "detainer_hold", "instrument": "detainer_request",
+            "context": {"date": "2024-06-01", "hours_held_past_release": 0}}
+    requests = [{**base, "subject": {"role": "in_custody", "proof_of_status_shown": shown}} for shown in (True, False)]
+    src = tmp_path / "in.csv"
+    pl.DataFrame([flatten(r) for r in requests], schema={c: pl.String for c in COLUMNS}).write_csv(src)
+    assert "subject.proof_of_status_shown" in src.read_text().splitlines()[0]
+    res = runner.invoke(app, ["evaluate-table", str(src), "--out", str(tmp_path / "out.csv")])
+    assert res.exit_code == 0, res.output
+    out = pl.read_csv(tmp_path / "out.csv")
+    direct = [engine.evaluate(r) for r in requests]
+    assert out["outcome"].to_list() == [d.outcome.value for d in direct]
+    assert out["outcome"][0] == "permitted" and "tx-ccp-2.251-b" in out["citations"][0]
+    assert out["outcome"][1] != "permitted"

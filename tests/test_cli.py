@@ -424,3 +424,45 @@ def test_unless_lines_name_the_flag_that_changes_the_answer():
     assert unless_flag("attachments", ["detainer_request + administrative_warrant_arrest"]) == \
         "--attachment detainer_request --attachment administrative_warrant_arrest"
     assert unless_flag("context.hours_held_past_release", ["48 hours or more"]) == "--hours-held N"
+
+
+# ---------------------------------------------------------------- polish: jurisdictions, coverage, help texts
+
+def test_jurisdictions_list_says_one_provision_in_the_singular(runner, wide_console):
+    out = stdout_of(runner.invoke(app, ["jurisdictions"]))
+    counts = [line.rsplit("(", 1)[1] for line in out.splitlines() if line.startswith("ocd-division/")]
+    assert "1 provision)" in counts and "1 provisions)" not in counts
+    assert all(c == "1 provision)" or c.endswith("provisions)") for c in counts)
+
+
+def test_jurisdictions_page_and_limit_page_the_list_without_search(runner, wide_console):
+    whole = [x for x in stdout_of(runner.invoke(app, ["jurisdictions"])).splitlines() if x.startswith("ocd-division/")]
+    second = runner.invoke(app, ["jurisdictions", "--page", "2", "--limit", "5"])
+    assert second.exit_code == 0
+    lines = stdout_of(second).splitlines()
+    assert lines[:5] == whole[5:10]
+    assert lines[5] == f"6-10 of {len(whole)} governments with encoded law (page 2 of {-(-len(whole) // 5)}); next page: --page 3"
+    past = runner.invoke(app, ["jurisdictions", "--page", "999", "--limit", "5"])
+    assert past.exit_code == 1 and "past the last page" in all_output(past)
+
+
+def test_help_texts_are_plain_and_carry_no_changelog(runner):
+    for command in (["coverage"], ["jurisdictions"], ["ledger", "record"], ["ledger", "reports"]):
+        text = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"}).output
+        assert "``" not in text and ":func:" not in text, command
+    text = runner.invoke(app, ["jurisdictions", "--help"], env={"COLUMNS": "200"}).output
+    assert "used to" not in text and "--page" in text
+    coverage_help = runner.invoke(app, ["coverage", "--help"], env={"COLUMNS": "200"}).output
+    assert "--checks lists each check" in coverage_help and "--periods" in coverage_help
+    assert "``--checks``" in cli.coverage.__doc__  # the docstring stays for developers
+
+
+def test_coverage_periods_count_agrees_in_number_and_shows_rules_paths(runner):
+    assert cli._folders_checked(1, 105) == "1 of 105 local folders has"
+    assert cli._folders_checked(3, 105) == "3 of 105 local folders have"
+    assert cli._folders_checked(0, 1) == "0 of 1 local folder have"
+    assert cli._folders_checked(1, 1) == "1 of 1 local folder has"
+    result = runner.invoke(app, ["coverage", "--periods"], env={"COLUMNS": "300"})
+    part = result.output.split("Local policies over time")[1]
+    assert "\n  rules/us/ca/place-los_angeles  every year checked" in part
+    assert "rules/us/ca/place-los_angeles" in result.output.split("Local policies over time")[0]  # as the main table

@@ -195,7 +195,7 @@ def test_a_pair_of_papers_reads_in_english_and_spanish_and_back_as_a_request():
     assert unless_values_text("attachments", [label], "en") == \
         "a judicial warrant and a detainer request (Form I-247A) came with it"
     assert unless_values_text("attachments", [label], "es") == \
-        "con la solicitud venían una orden judicial y una solicitud de detención (formulario I-247A)"
+        "con la solicitud venían una orden judicial de arresto o registro y una solicitud de detención (formulario I-247A)"
     shared = unless_values_text("attachments", [label, "administrative_warrant_arrest + detainer_request"], "en")
     assert shared.startswith("a detainer request (Form I-247A) together with a judicial warrant or an administrative arrest")
     assert example_value("attachments", label) == ["judicial_warrant", "detainer_request"]

@@ -5,6 +5,7 @@ names."""
 from __future__ import annotations
 
 import doctest
+import itertools
 import re
 import shlex
 from pathlib import Path
@@ -122,3 +123,47 @@ def test_coverage_counts_the_local_governments_encoded(engine):
     local = [j for j in engine.corpus.folders if j.count("/") >= 3]
     said = int(re.search(r"(\d+)\s+cities, counties and school districts", README).group(1))
     assert said == len(local), f"README.md, Coverage: says {said}, the corpus has {len(local)} local governments"
+
+
+def _prose() -> str:
+    return re.sub(r"```.*?```", "", README, flags=re.DOTALL)
+
+
+def test_no_line_of_prose_repeats_the_line_before():
+    lines = [x.strip() for x in _prose().splitlines()]
+    assert [a for a, b in itertools.pairwise(lines) if a and a == b] == []
+
+
+def test_the_design_documents_are_named_by_their_paths():
+    root = Path(__file__).parents[1]
+    assert re.findall(r"\b(?:DESIGN|VOCABULARY)\.md", README) == []
+    assert (root / "docs" / "design.md").is_file() and "(docs/design.md)" in README
+
+
+def test_layout_lists_every_top_level_module_of_the_package():
+    root = Path(__file__).parents[1] / "src" / "cooprules"
+    layout = README[README.index("## Layout"):]
+    layout = layout[:layout.index("```", layout.index("```") + 3)]
+    names = [p.name for p in root.iterdir() if p.suffix == ".py"]
+    names += [p.name + "/" for p in root.iterdir() if (p / "__init__.py").is_file() or p.name == "examples"]
+    assert [n for n in sorted(names) if not re.search(rf"(?<![\w/]){re.escape(n)}", layout)] == []
+
+
+def test_evaluate_brief_is_described_as_the_fields_it_prints():
+    from cooprules.batchids import BRIEF_FIELDS
+
+    row = next(line for line in README.splitlines() if line.startswith("| `cooprules evaluate FILE`"))
+    said = row[row.index("`--brief` prints"):].split(", everything")[0]
+    assert sorted(re.findall(r"`(\w+)`", said)) == sorted(BRIEF_FIELDS)
+
+
+def test_coverage_options_and_the_ledger_rerun_are_documented():
+    from cooprules.cli import app
+
+    for option in ("--checks", "--sessions", "--periods", "--unconfirmed"):
+        assert f"`{option}`" in README and option in CliRunner().invoke(app, ["coverage", "--help"]).output
+    ledger = README[README.index("## The request ledger"):README.index("## Time, what-if")]
+    assert "ledger user token ana" in ledger
+    assert CliRunner().invoke(app, ["ledger", "user", "token", "--help"]).exit_code == 0
+    slim = README[:README.index("The rest are extras")]
+    assert "`coverage`" in slim

@@ -105,3 +105,37 @@ def test_docs_pages_name_no_outside_address(engine):
     assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert client.get("/docs/assets/..%2Fcore.py").status_code == 404
     assert client.get("/docs/assets/core.py").status_code == 404
+
+
+SLIM = ("import sys\n"
+        "for m in ('polars', 'pyarrow', 'numpy', 'fastapi', 'starlette', 'uvicorn', 'jinja2', 'babel', 'fpdf',"
+        " 'fastapi_offline', 'httptools', 'matplotlib', 'dask', 'distributed', 'sqlalchemy', 'alembic', 'argon2',"
+        " 'psycopg', 'platformdirs'):\n"
+        "    sys.modules[m] = None\n"
+        "from cooprules.cli import main\n"
+        "sys.argv = ['cooprules'] + sys.argv[1:]\n"
+        "main()\n")
+
+
+def test_coverage_and_lint_run_in_a_slim_install():
+    res = _python(SLIM, "coverage")
+    assert res.returncode == 0, res.stderr
+    assert "hand-written total" in res.stdout and "extra" not in res.stderr
+    res = _python(SLIM, "lint")
+    assert res.returncode == 0, res.stderr
+    assert "lint: clean" in res.stdout
+    assert "translation check (rules/locale/) needs Babel" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_an_answer_in_spanish_without_babel_names_the_extra():
+    res = _python(SLIM, "ask", "-j", "ocd-division/country:us/state:tx/county:harris", "-e", "jail", "-a",
+                  "detainer_hold", "-i", "detainer_request", "--lang", "es")
+    assert res.returncode == 2 and "pip install 'cooprules[web]'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_warning_beyond_loopback_says_who_signs_in():
+    from cooprules.api.server import startup_lines
+
+    warned = next(t for t, w in startup_lines("0.0.0.0", 8123, "abc123") if w)
+    assert "no sign-in" not in warned and "without signing in" in warned and "no TLS" in warned
+    assert "request ledger" in warned and "passwords and tokens" in warned  # the ledger is installed here

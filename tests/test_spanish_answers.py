@@ -342,3 +342,115 @@ def test_counsels_depends_lines_in_both_languages():
     for english in ("then turns on", "or more years ago", " within ", "and also", "probable cause", "(any time)",
                     "→ permitted", "→ prohibited"):
         assert english not in es, english
+
+
+# ------------------------------------------------------------------ newcomer's report (Dec 2026)
+LA_COUNTY = "ocd-division/country:us/state:ca/county:los_angeles"
+LA_HOLD = {"jurisdiction": LA_COUNTY, "entity": "sheriff", "requester": "ice_ero", "action": "detainer_hold",
+           "instrument": "detainer_request"}
+
+
+def _page_text(engine, params: dict) -> str:
+    import html as html_lib
+
+    with TestClient(create_app(engine)) as web:
+        page = web.get("/ask", params=params)
+    assert page.status_code == 200
+    return html_lib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.text)))
+
+
+def _cli(*args: str) -> str:
+    from typer.testing import CliRunner
+
+    from cooprules.cli import app
+
+    result = CliRunner().invoke(app, ["ask", "-j", LA_COUNTY, "-e", "sheriff", "-a", "detainer_hold",
+                                      "-i", "detainer_request", *args], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_machine_drafted_law_texts_are_said_once(engine, monkeypatch):
+    """Where a title or duty text shown in Spanish is a translation the catalog marks
+    ``# machine-drafted``, the CLI, the page, the card and training say so in one line
+    (English governs); English output never does."""
+    import datetime as dt
+
+    from cooprules.training import Question, explanation
+    from cooprules.web.i18n import gettext_for
+    from cooprules.wording import law
+
+    note = law.MACHINE_NOTE["es"]
+    title = "No detaining anyone on the basis of an immigration hold request"
+    assert law.machine_drafted([title], "es") and law.machine_drafted([law.law_text(title, "es")], "es")
+    assert not law.machine_drafted([title], "en") and not law.machine_drafted(["Not a law text"], "es")
+    es, en = _cli("--lang", "es"), _cli()
+    assert es.count(note) == 1 and "Traducción automática" not in en
+    page_es = _page_text(engine, {**LA_HOLD, "lang": "es"})
+    assert page_es.count(note) == 1
+    assert "Traducción automática" not in _page_text(engine, {**LA_HOLD, "lang": "en"})
+    card, _ = _card_text(render_card(LA_COUNTY, "sheriff", "es", engine, dt.date.fromisoformat(DAY)))
+    assert " ".join(_latin(note).split()) in " ".join(card.split())
+    decision = engine.evaluate({"responder": {"jurisdiction": LA_COUNTY, "entity": "sheriff"}, "requester": "ice_ero",
+                                "action": "detainer_hold", "instrument": "detainer_request"})
+    from cooprules.wording.answer import in_language
+
+    q = Question(case=None, request={}, answer="prohibited", decision=in_language(decision, "es"))  # type: ignore[arg-type]
+    assert explanation(q, "es", gettext_for("es"))[-1] == note
+    # a catalog whose translations are all reviewed: no note anywhere
+    plain, suffixes, _m = law._translations("es", None)
+    monkeypatch.setattr(law, "_translations", lambda lang, env: (plain, suffixes, frozenset()))
+    assert note not in _cli("--lang", "es") and law.machine_note(decision, "es") == ""
+
+
+def test_layer_names_in_spanish(engine):
+    """The trace names the country, the states and the kinds of government in Spanish
+    (CLI and page); proper names stay as written."""
+    from cooprules.web.names import layer_title
+
+    assert layer_title("United States", "ocd-division/country:us", "es") == "Estados Unidos"
+    assert layer_title("United States", "ocd-division/country:us", "en") == "United States"
+    assert layer_title("New York", "ocd-division/country:us/state:ny", "es") == "Nueva York"
+    assert layer_title("State of Oregon", "ocd-division/country:us/state:or", "es") == "Estado de Oregón"
+    assert layer_title("County of Los Angeles (agency policies and 287(g) agreements)", LA_COUNTY, "es") == \
+        "Condado de Los Angeles (políticas de agencias y acuerdos 287(g))"
+    assert layer_title("Harris County", HARRIS, "es") == "Condado de Harris"
+    assert layer_title("Los Angeles Unified School District", LAUSD, "es") == "Los Angeles Unified School District"
+    es = _cli("--lang", "es")
+    assert "Ley federal · Estados Unidos:" in es and "Condado · Condado de Los Angeles:" in es
+    assert "United States" not in es and "agency policies" not in es
+    page = _page_text(engine, {**LA_HOLD, "lang": "es"})
+    assert "Ley federal · Estados Unidos:" in page and "United States" not in page
+    assert "Federal law · United States:" in _page_text(engine, {**LA_HOLD, "lang": "en"})
+
+
+def test_one_of_several_provisions_is_singular(engine):
+    """"1 de las 2 disposiciones ... se cotejó", "1 of the 2 provisions ... was checked"."""
+    es = _page_text(engine, {**LA_HOLD, "lang": "es"})
+    assert "1 de las 2 disposiciones en que se basa esta respuesta se cotejó" in es
+    assert "se cotejaron" not in es
+    en = _page_text(engine, {**LA_HOLD, "lang": "en"})
+    assert "1 of the 2 provisions this answer rests on was checked" in en
+
+
+def test_judicial_warrant_and_court_order_are_worded_apart():
+    """Where the English names a judicial warrant and a court order together, the
+    Spanish words the warrant as "orden judicial de arresto o registro" (a court
+    order is "orden de un tribunal"): never "una orden judicial o una orden de un
+    tribunal", which reads as one thing twice."""
+    both = re.compile(r"\bjudicial (?:arrest )?warrants?\b.*\bcourt orders?\b|\bcourt orders?\b.*\bjudicial warrants?\b",
+                      re.IGNORECASE)
+    loose = []
+    for m in _law_entries():
+        if both.search(m.id) and re.search(r"orden(?:es)? judicial(?:es)?(?! de (?:arresto|registro))", m.string) \
+                and re.search(r"orden(?:es)? de(?:l| un)? tribunal", m.string):
+            loose.append((m.id, m.string))
+    assert not loose, loose[:5]
+    with catalog_path("es").open("rb") as fp:
+        page = {m.id: m.string for m in read_po(fp) if m.id}
+    assert "de arresto o registro" in page["A written request with no warrant or order attached."]
+
+
+def _law_entries():
+    with (locale_dir() / "es" / "LC_MESSAGES" / "law.po").open("rb") as fp:
+        return [m for m in read_po(fp) if m.id and isinstance(m.id, str)]

@@ -39,13 +39,39 @@ def test_heading_cuts_the_answer_out_of_scenario_names():
     assert training.heading(_case("Jail staff must try to establish a new inmate's nationality and status - required (42-4-14)")) == ""
 
 
+def test_headings_stand_alone():
+    """A shuffled quiz shows no heading that points at a case not shown ("Same ...",
+    "The agents come back ...") nor one that places the case against a change in the
+    law ("..., before the ordinance"): both hint that the change decides."""
+    cases = {
+        "Same perimeter request after Executive Directive 17 (body camera duties)": "",
+        "Same release-date request before the ordinance, date not public (state law alone)": "",
+        "Violent felony conviction, notification request, before the ordinance (2024-06-01)":
+            "Violent felony conviction, notification request",
+        "Police officer asks a person stopped about immigration status, after SB25-276":
+            "Police officer asks a person stopped about immigration status",
+        "Before the policy - no local rule": "",
+        "2016, before the ordinance - no city rule (and no state statute yet)": "",
+        # "before" that is part of the situation stays
+        "ICE asks the parks department for a city parking lot to stage vehicles before an operation":
+            "ICE asks the parks department for a city parking lot to stage vehicles before an operation",
+    }
+    for name, expected in cases.items():
+        assert training.heading(_case(name)) == expected, name
+    usable = [c for c in training.all_cases() if c.expect.get("outcome") in training.CHOICES]
+    refers = re.compile(r"\bsame\b|\bcomes? back\b|\b(?:before|after|while) the (?:ordinance|resolution|policy|order)\b",
+                        re.IGNORECASE)
+    assert [training.heading(c) for c in usable if refers.search(training.heading(c))] == []
+
+
 def test_no_heading_of_any_quiz_case_names_an_outcome():
     usable = [c for c in training.all_cases() if c.expect.get("outcome") in training.CHOICES]
     assert len(usable) > 1000
     leaks = [(c.name, training.heading(c)) for c in usable if TELLS.search(training.heading(c))]
     assert leaks == []
     kept = [c for c in usable if training.heading(c)]
-    assert len(kept) > 0.9 * len(usable)  # most questions keep a heading
+    # most questions keep a heading (those that point at another case or say only when lose it)
+    assert len(kept) > 0.8 * len(usable)
     assert any("287(g)" in training.heading(c) for c in usable)  # "(g)" is not a parenthesis to cut
 
 

@@ -265,6 +265,10 @@ def _layout(rows: list[Row], office: str, entity: str, lang: str, version: str, 
         note += " " + _("* Not checked against the official text: confirm with your agency's counsel.")
     if any(c.confidence == "secondary" for row in rows for c in row.decision.citations):
         note += " " + _("° Checked against an official summary or a report, not the official text.")
+    from .wording.law import MACHINE_NOTE, machine_drafted
+
+    if lang in MACHINE_NOTE and machine_drafted([x.text for row in rows for x in row.decision.duties], lang):
+        note += " " + MACHINE_NOTE[lang]  # the duties' texts on the card are machine-drafted translations
     pdf.multi_cell(0, 3, _latin(note), new_x="LMARGIN", new_y="NEXT")
     flow = _Flow(pdf, pdf.get_y() + 1)
     blocks = [row_paragraphs(row, lang, _, cite_of, size) for row in rows]

@@ -179,15 +179,19 @@ def ask(
     except CorpusError as exc:
         _print_corpus_error(exc)
         raise typer.Exit(2)
-    if as_json:
-        fields = {"outcome", "summary", "unless", "citations"} if brief else None
-        out.print_json(in_language(decision, lang).model_dump_json(include=fields))
-    elif brief:
-        from .brief import print_brief
+    try:
+        if as_json:
+            fields = {"outcome", "summary", "unless", "citations"} if brief else None
+            out.print_json(in_language(decision, lang).model_dump_json(include=fields))
+        elif brief:
+            from .brief import print_brief
 
-        print_brief(decision, out, _engine().corpus, lang)
-    else:
-        render.print_decision(decision, out, _engine().corpus, lang)
+            print_brief(decision, out, _engine().corpus, lang)
+        else:
+            render.print_decision(decision, out, _engine().corpus, lang)
+    except ImportError as exc:  # --lang es without Babel (the 'web' extra): the line to install it, exit 2
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -346,11 +350,19 @@ def provision(provision_id: str = typer.Argument(..., help="A provision id, e.g.
         out.print(f"[dim]{escape(p.notes)}[/dim]")
 
 
-@app.command()
+@app.command(help="List the governments whose law is encoded (OCD-ID, name, number of provisions), or, with "
+                  "--search, search the registry of OCD-IDs by name (governments with encoded law first; a misspelt "
+                  "name gets the closest names). A search prints, in this order on standard output: the note that no "
+                  "name matched exactly (when the closest names are shown), the matches (OCD-ID  name (kind)) and the "
+                  "count (1-20 of 57 matches (page 1 of 3); next page: --page 2). --page and --limit page the list "
+                  "or the search; without them the list is printed whole. No match, or a page past the last: "
+                  "an error on standard error, exit 1.")
 def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", help="Find jurisdictions by name, abbreviation (LAUSD, NYC) or id; \"Harris County, TX\" narrows to a state."),
-                  limit: int = typer.Option(20, min=1, max=500, help="Matches per page."),
-                  page: int = typer.Option(1, min=1, max=100_000, help="Page of matches to show (1 is the best)."),
-                  all_kinds: bool = typer.Option(False, "--all", help="Include subdivisions (council districts, wards, ...)."),
+                  limit: Optional[int] = typer.Option(None, min=1, max=500, help="Matches per page (default 20; "
+                                                      "without --search: the whole list unless --page or --limit is given)."),
+                  page: Optional[int] = typer.Option(None, min=1, max=100_000, help="Page to show (1 is the first)."),
+                  all_kinds: bool = typer.Option(False, "--all", help="With --search: include subdivisions (council "
+                                                 "districts, wards, ...)."),
                   ) -> None:
     """List the jurisdictions whose law is encoded, or search the registry of OCD-IDs
     (governments with encoded law first; misspelt names get the closest names).
@@ -358,11 +370,13 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
     A search prints, on standard output and in this order, each on its own line: the
     note that no name matched exactly (when the closest names are shown), the matches
     (``OCD-ID  name (kind)``), and the count (``1-20 of 57 matches (page 1 of 3); next
-    page: --page 2``). One stream keeps that order however the output is captured or
-    merged (the note and the count used to go to standard error, and came out after
-    the matches, or glued to the last, when the two streams were joined). A search
-    with no match, or a page past the last, is an error on standard error, exit 1."""
+    page: --page 2``), one stream so that the order holds however the output is
+    captured. ``--page``/``--limit`` page the list of encoded governments too (whole
+    when neither is given). A search with no match, or a page past the last, is an
+    error on standard error, exit 1."""
     engine = _engine()
+    paged = page is not None or limit is not None
+    page, limit = page or 1, limit or 20
     if search:
         folders = engine.corpus.folders
         found = engine.registry.find(search, limit=limit, offset=(page - 1) * limit,
@@ -383,14 +397,35 @@ def jurisdictions(search: Optional[str] = typer.Option(None, "--search", "-s", h
         more = f"; next page: --page {page + 1}" if last < found.total else ""
         out.print(f"[dim]{first:,}-{last:,} of {found.total:,} matches (page {page} of {pages}){more}[/dim]", soft_wrap=True)
         return
+    if all_kinds:
+        err.print("--all: only with --search (the list holds governments with encoded law); ignored", markup=False)
     counts: dict[str, int] = {}
     for cp in engine.corpus.provisions.values():
         counts[cp.provision.jurisdiction] = counts.get(cp.provision.jurisdiction, 0) + 1
-    for ocd_id, folder in sorted(engine.corpus.folders.items()):
-        out.print(f"{ocd_id}  {escape(folder.name)} [dim]({counts.get(ocd_id, 0)} provisions)[/dim]")
+    listed = sorted(engine.corpus.folders.items())
+    total = len(listed)
+    if paged:
+        pages = max(1, -(-total // limit))
+        if page > pages:
+            err.print(f"page {page} is past the last page ({pages}) of {total:,} governments with encoded law")
+            raise typer.Exit(1)
+        listed = listed[(page - 1) * limit:page * limit]
+    for ocd_id, folder in listed:
+        n = counts.get(ocd_id, 0)
+        out.print(f"{ocd_id}  {escape(folder.name)} [dim]({n} provision{'' if n == 1 else 's'})[/dim]", soft_wrap=True)
+    if paged:
+        first = (page - 1) * limit + 1
+        more = f"; next page: --page {page + 1}" if page < pages else ""
+        out.print(f"[dim]{first:,}-{first + len(listed) - 1:,} of {total:,} governments with encoded law "
+                  f"(page {page} of {pages}){more}[/dim]", soft_wrap=True)
 
 
-@app.command()
+@app.command(help="Per lawmaker: provisions by confidence (confirmed, secondary, unconfirmed) and the date of the "
+                  "latest check; the governments checked and found to have no law of their own; totals for the "
+                  "hand-written corpus. --checks lists each check (date, text/summary/report, URL, number of "
+                  "provisions resting on it); --sessions each state's legislative sessions checked (year, day "
+                  "checked, what was found); --periods each local government's years of policy checked since 2014, "
+                  "and the years no check covers; --unconfirmed the unconfirmed provisions' ids.")
 def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List the unconfirmed provisions' ids."),
              checks: bool = typer.Option(False, "--checks", help="List what was checked when (date, what, URL) per lawmaker."),
              sessions: bool = typer.Option(False, "--sessions", help="List each state's legislative sessions checked (year, date, what was found)."),
@@ -438,10 +473,10 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
             missing = years_unchecked(folder)
             complete += not missing
             state = "every year checked" if not missing else f"years not checked: {spans(missing)}"
-            out.print(f"  {escape(engine.corpus.folder_paths.get(ocd_id, ocd_id))}  {state}", soft_wrap=True)
+            out.print(f"  rules/{escape(engine.corpus.folder_paths.get(ocd_id, ocd_id))}  {state}", soft_wrap=True)
             for pc in sorted(folder.periods_checked, key=lambda x: x.start):
                 out.print(f"    {spans(list(pc.years()))}: checked {pc.on}; found: {escape(pc.found)}", soft_wrap=True)
-        out.print(f"  {complete} of {len(local)} local folders have every year since {OVER_TIME_FROM} checked")
+        out.print(f"  {_folders_checked(complete, len(local))} every year since {OVER_TIME_FROM} checked")
     none_found = none_found_index(engine.corpus)
     if none_found:
         out.print("[bold]Checked, no law of its own found[/bold]")
@@ -453,12 +488,26 @@ def coverage(unconfirmed: bool = typer.Option(False, "--unconfirmed", help="List
                   + f" {hand['unconfirmed']:>6}  (" + ", ".join(f"{lv} {hand[lv] / total:.0%}" for lv in levels) + ")")
 
 
+def _folders_checked(complete: int, total: int) -> str:
+    """``"1 of 105 local folders has"``, ``"3 of 105 local folders have"``, ``"1 of 1
+    local folder has"``: the count of ``coverage --periods`` with its noun and verb."""
+    noun = "folder" if total == 1 else "folders"
+    return f"{complete} of {total} local {noun} {'has' if complete == 1 else 'have'}"
+
+
 @app.command()
 def lint(path: Optional[Path] = typer.Argument(None, help="Rules folder (default: the shipped corpus).")) -> None:
-    """Check the corpus (DESIGN.md's checks). Exit 1 on any finding."""
+    """Check the corpus (DESIGN.md's checks). Exit 1 on any finding. Without Babel (the
+    'web' extra) the check of the Spanish catalogs is left out, and said so."""
+    import importlib.util
+
     from .corpus.lint import lint as run_lint
 
-    findings = run_lint(path)
+    translations = importlib.util.find_spec("babel") is not None
+    if not translations:
+        err.print("lint: the translation check (rules/locale/) needs Babel, which is not installed; "
+                  "left out (pip install 'cooprules[web]' to run it)", markup=False, highlight=False)
+    findings = run_lint(path, translations=translations)
     for f in findings:
         out.print(f"[red]✗[/red] {escape(str(f))}")
     if findings:

@@ -15,8 +15,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. The default, 127.0.0.1, "
                                        "is this machine only; 0.0.0.0 (every IPv4 interface) or a LAN address makes "
-                                       "the server reachable by other machines, with no sign-in and no TLS: put it "
-                                       "behind a reverse proxy that provides both."),
+                                       "the server reachable by other machines: its answer pages and API need no "
+                                       "sign-in (only the request ledger does) and it has no TLS; put it behind a "
+                                       "reverse proxy that provides TLS and access control."),
               port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
               workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
               log_requests: bool = typer.Option(False, "--log-requests",

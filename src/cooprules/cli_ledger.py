@@ -27,6 +27,8 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 TOKEN_HELP = "The account's bearer token (default: $COOPRULES_LEDGER_TOKEN)."
+UID_HELP = ("The record's uid (as `ledger record` prints it), or its first 8 or more characters (as `ledger list` "
+            "shows them) when no other record's uid starts with them.")
 #: Most lines one ``ledger record`` reads.
 MAX_LINES = 100_000
 
@@ -60,6 +62,18 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+def _json_line(obj: dict) -> str:
+    """``obj`` as one line of JSON and a newline, in UTF-8 as a reader sees it (``§``,
+    not ``\\u00a7``); a value that is not valid Unicode (a lone surrogate sent as
+    ``\\ud800``) makes that line ASCII-escaped instead of unwritable."""
+    text = json.dumps(obj, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj)
+    return text + "\n"
+
+
 def _day(text: Optional[str], flag: str) -> Optional[dt.date]:
     if text is None:
         return None
@@ -90,6 +104,9 @@ def user_add(name: str = typer.Argument(..., help="Account name (letters, digits
 
     if password is not None and no_password:
         _fail(LedgerError(422, "--password", "give --password or --no-password, not both"))
+    led = _ledger()
+    if any(a["name"] == name for a in led.list_accounts()):  # before asking for a password
+        _fail(_taken(name))
     if password is None and not no_password:
         if sys.stdin.isatty():
             password = typer.prompt(f"Password for the web pages (at least {auth.MIN_PASSWORD} characters)",
@@ -103,13 +120,17 @@ def user_add(name: str = typer.Argument(..., help="Account name (letters, digits
         problem = auth.password_problem(password)
         if problem:
             _fail(LedgerError(422, "password", problem))
-    led = _ledger()
     try:
         token = led.add_account(name, role, office, None if no_password else password)
     except LedgerError as exc:
-        _fail(exc)
+        _fail(_taken(name) if exc.status == 409 else exc)
     err.print(f"Account [bold]{escape(name)}[/bold] ({role}) created. Its token, shown only now:")
     print(token)
+
+
+def _taken(name: str) -> ValueError:
+    return ValueError(f"name: an account named '{name}' exists; for a further token of it: "
+                      f"cooprules ledger user token {name}  (or choose another name)")
 
 
 @user_app.command("token")
@@ -150,7 +171,9 @@ def user_list() -> None:
         out.print(f"{escape(a['name'])}\t{a['role']}\t{escape(a['office'])}")
 
 
-@ledger_app.command("record")
+@ledger_app.command("record", help='Answer and record each line. Out: one JSON line per input line, {"line", '
+                    '"uid", "outcome", "duties"} or {"line", "error", "errors"} as evaluate gives them (nothing is '
+                    'stored for a bad line). Exit 1 if any line was refused.')
 def record(file: str = typer.Argument(..., help="JSON Lines of requests (or entries), or - for standard input."),
            token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
     """Answer and record each line. Out: one JSON line per input line, ``{"line",
@@ -180,14 +203,14 @@ def record(file: str = typer.Argument(..., help="JSON Lines of requests (or entr
                 rec = led.record(account, line, engine)
             except RequestError as exc:
                 bad += 1
-                sys.stdout.write(json.dumps({"line": n, **exc.as_dict()}) + "\n")
+                sys.stdout.write(_json_line({"line": n, **exc.as_dict()}))
                 continue
             except LedgerError as exc:
                 bad += 1
-                sys.stdout.write(json.dumps({"line": n, **exc.as_dict()}) + "\n")
+                sys.stdout.write(_json_line({"line": n, **exc.as_dict()}))
                 continue
-            sys.stdout.write(json.dumps({"line": n, "uid": rec["uid"], "outcome": rec["outcome"],
-                                         "duties": [d["cite"] for d in rec["duties"]]}) + "\n")
+            sys.stdout.write(_json_line({"line": n, "uid": rec["uid"], "outcome": rec["outcome"],
+                                         "duties": [d["cite"] for d in rec["duties"]]}))
     raise typer.Exit(1 if bad else 0)
 
 
@@ -203,7 +226,7 @@ def list_records(from_: Optional[str] = typer.Option(None, "--from", help="First
     found, total = led.list(account, _day(from_, "--from"), _day(to, "--to"), limit=limit)
     if as_json:
         for r in found:
-            sys.stdout.write(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}) + "\n")
+            sys.stdout.write(_json_line({k: v for k, v in r.items() if not k.startswith("_")}))
         return
     # fits 80 columns: two lines a record (day and time; action and paper; answer and
     # disposition; uid, shortened, and who recorded it: the whole uid with --json)
@@ -222,7 +245,8 @@ def list_records(from_: Optional[str] = typer.Option(None, "--from", help="First
                       + f"\n[dim]{escape(r['recorded_by'])}[/dim]")
     out.print(table)
     if found:
-        err.print("[dim]uid shortened: --json gives each record whole[/dim]")
+        err.print("[dim]uid shortened: `ledger show`, `done` and `dispose` take those 8 characters; "
+                  "--json gives each record whole[/dim]")
 
 
 def _show(rec: dict) -> None:
@@ -261,7 +285,7 @@ def _duty_ids(rec: dict, duties: list[str]) -> list[str]:
 
 
 @ledger_app.command("show")
-def show(uid: str = typer.Argument(..., help="The record's uid (as `ledger record` prints it)."),
+def show(uid: str = typer.Argument(..., help=UID_HELP),
          as_json: bool = typer.Option(False, "--json", help="The whole record as one JSON object."),
          token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
     """One record: the request, the answer, its duties numbered (the numbers `ledger
@@ -271,17 +295,17 @@ def show(uid: str = typer.Argument(..., help="The record's uid (as `ledger recor
     led = _ledger()
     account = _account(led, token)
     try:
-        rec = led.get(account, uid)
+        rec = led.get(account, led.resolve_uid(account, uid))
     except LedgerError as exc:
         _fail(exc)
     if as_json:
-        sys.stdout.write(json.dumps({k: v for k, v in rec.items() if not k.startswith("_")}) + "\n")
+        sys.stdout.write(_json_line({k: v for k, v in rec.items() if not k.startswith("_")}))
     else:
         _show(rec)
 
 
 @ledger_app.command("done")
-def done(uid: str = typer.Argument(..., help="The record's uid."),
+def done(uid: str = typer.Argument(..., help=UID_HELP),
          duties: list[str] = typer.Argument(..., help="One or more duties: their numbers in `ledger show`, or their provision ids."),
          token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
     """Check off duties of a record as done now (appended; the record itself never
@@ -293,6 +317,7 @@ def done(uid: str = typer.Argument(..., help="The record's uid."),
     led = _ledger()
     account = _account(led, token)
     try:
+        uid = led.resolve_uid(account, uid)
         rec = led.get(account, uid)
         already = {d["provision_id"] for d in rec["duties_done"]}
         for pid in _duty_ids(rec, duties):
@@ -306,7 +331,7 @@ def done(uid: str = typer.Argument(..., help="The record's uid."),
 
 
 @ledger_app.command("dispose")
-def dispose(uid: str = typer.Argument(..., help="The record's uid."),
+def dispose(uid: str = typer.Argument(..., help=UID_HELP),
             value: str = typer.Argument(..., help="What the office did: complied, declined or pending."),
             token: Optional[str] = typer.Option(None, "--token", envvar="COOPRULES_LEDGER_TOKEN", help=TOKEN_HELP)) -> None:
     """Enter what the office did with the request: complied, declined or pending. Later
@@ -320,7 +345,7 @@ def dispose(uid: str = typer.Argument(..., help="The record's uid."),
     led = _ledger()
     account = _account(led, token)
     try:
-        rec = led.add_event(account, uid, "disposition", value)
+        rec = led.add_event(account, led.resolve_uid(account, uid), "disposition", value)
     except LedgerError as exc:
         _fail(exc)
     _show(rec)
@@ -366,7 +391,8 @@ def report(year: int = typer.Option(..., "--year", min=2000, max=2100, help="Cal
         err.print(f"wrote {escape(str(out_path))}")
 
 
-@ledger_app.command("reports")
+@ledger_app.command("reports", help="List the statutory reports (rules/**/*.report.yaml) and check them against "
+                    "the corpus: every provision they name must exist. Exit 1 on a problem.")
 def list_reports() -> None:
     """List the statutory reports (``rules/**/*.report.yaml``) and check them against
     the corpus: every provision they name must exist. Exit 1 on a problem."""

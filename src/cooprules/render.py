@@ -213,6 +213,11 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
     each provision's id. ``lang`` (:data:`LANGS`): the language of the headings, the
     summary, ``unless``, duty texts and titles; ids, words and citations stay as they are."""
     w = WORDS[lang]
+    machine = ""
+    if lang != "en":  # one line when a title or duty text shown is a machine-drafted translation
+        from .wording.law import machine_note
+
+        machine = machine_note(d, lang, trace=False)
     d = in_language(d, lang)
     colour = COLOURS[d.outcome.value]
     out.print(f"[{colour}]{escape(outcome_heading(d.outcome.value, lang))}[/{colour}]  {escape(d.summary)}")
@@ -267,10 +272,10 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
         for c in d.contested:
             cases = "; ".join(_case(n) for n in c.litigation)
             out.print(f"  • {escape(c.cite)}: {escape(_trace_text('contested', c.reason, lang))}"
-                      + (f" [dim]{escape(cases)}[/dim]" if cases else ""))
+                      + (f" [dim]({escape(cases)})[/dim]" if cases else ""))
     out.print(f"\n[bold]{w['layers']}[/bold]")
     for layer in d.trace:
-        out.print(f"  [bold]{_trace_text('layer', layer.layer, lang)}[/bold] {escape(layer.name)}: "
+        out.print(f"  [bold]{_trace_text('layer', layer.layer, lang)}[/bold] · {escape(_layer_title(layer, lang))}: "
                   f"{_trace_text('verdict', layer.verdict, lang)} — "
                   f"{escape(_trace_text('combination', layer.combination, lang))}")
         for p in layer.provisions:
@@ -278,7 +283,19 @@ def print_decision(d: Decision, out: Console, corpus=None, lang: str = "en") -> 
             effect = _trace_text("effect", p.effect.value if p.effect else "duties", lang)
             out.print(f"    {mark} {escape(p.id)}  {escape(p.cite)} {escape('[' + effect + ']')} "
                       f"{escape(_trace_text('reason', p.reason, lang))}")
+    if machine:
+        out.print(f"\n[yellow]{escape(machine)}[/yellow]")
     out.print(f"\n[dim]{w['law_as_of'].format(day=d.as_of, v=d.corpus_version)}[/dim]")
+
+
+def _layer_title(layer, lang: str) -> str:
+    """A trace layer's name in ``lang`` (:func:`cooprules.web.names.layer_title`:
+    "Estados Unidos", "Condado de Los Angeles"); English as the engine gives it."""
+    if lang == "en":
+        return layer.name
+    from .web.names import layer_title
+
+    return layer_title(layer.name, layer.jurisdiction, lang)
 
 
 def _trace_text(kind: str, text: str, lang: str) -> str:

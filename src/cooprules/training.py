@@ -71,6 +71,21 @@ _ANSWER_WORDS = re.compile(r"forbid|prohibit|permit|allow|requir|\bmust\b|\bmay\
                            r"barred|\bvoid\b|\bno hold\b|preempt|\blawful only\b", re.IGNORECASE)
 
 
+#: A heading that points at another case ("Same request in 2016", "The agents come
+#: back with a judge's warrant") means nothing on its own in a shuffled quiz.
+_OTHER_CASE = re.compile(r"\bsame\b|\bcomes? back\b", re.IGNORECASE)
+#: "..., before the ordinance", "after SB25-276", "while the policy was in force":
+#: a clause that places the case against a change in the law tells the trainee that
+#: the law turns on it (the date is shown with the situation). Cut from it to the end.
+_LAW_CHANGE = re.compile(
+    r"(?:^|[,;]?\s+)(?i:right |just |shortly )?(?i:before|after|while|until|under)\s+"
+    r"(?i:the\s+|any\s+(?:of\s+the\s+)?)?(?:\w+'s\s+)?(?:[A-Z\d§]|(?:s|ch)\.\s?\d|(?:ban|decision|signing|effective|memo|guide|text|version|ordinance|resolution|policy|order|orders|act|statute|law|chapter|directive|memorandum|"
+    r"letter|statement|moratorium|revision|change|reaffirmation|deadline|board|rules?|program|programme)\b).*$")
+#: What is left of a heading that says only when ("2016", "In March 2014", "On 2018-06-01").
+_ONLY_WHEN = re.compile(r"^(?:in |on )?(?:(?:january|february|march|april|may|june|july|august|september|"
+                        r"october|november|december|mid|early|late)[- ]?)?[\d\s-]*$", re.IGNORECASE)
+
+
 def heading(case: Case) -> str:
     """The scenario's name as a question heading that does not give the answer away.
 
@@ -80,12 +95,20 @@ def heading(case: Case) -> str:
     prohibited", "..., presume false: conditional per value". The heading keeps the
     situation (the text before the first ": ", "; " or " - ", without parentheses
     that follow a space, without "presume false") and is "" when what is left still
-    names an outcome ("Jail staff must try to establish ..."); the full name is shown
-    with the answer. Returns English text, as scenario names are."""
+    names an outcome ("Jail staff must try to establish ..."), points at another case
+    ("Same request in 2016, before the ordinance": quizzes are shuffled), or says only
+    when. A clause that places the case before or after a change in the law ("...,
+    before the ordinance", "after SB25-276") is cut: it tells the trainee the change
+    decides. Without a heading the situation (office, paper, facts, date) stands
+    alone; the full name is shown with the answer. Returns English text, as scenario
+    names are."""
     name = re.sub(r"\s+\([^()]*\)", "", case.name)  # "(state permits, City forbids)"; keeps "287(g)"
     name = re.split(r":\s|;\s|\s[-\u2013\u2014]\s", name, maxsplit=1)[0]
     name = re.sub(r",?\s*presume(?:d)? false\b", "", name, flags=re.IGNORECASE).strip(" ,;:.")
-    return "" if _ANSWER_WORDS.search(name) else name
+    if _OTHER_CASE.search(name):
+        return ""
+    name = _LAW_CHANGE.sub("", name).strip(" ,;:.")
+    return "" if _ANSWER_WORDS.search(name) or _ONLY_WHEN.match(name) else name
 
 
 @dataclass
@@ -147,7 +170,9 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     """The lines under the right answer, in ``lang``: what to do now (with a hold's
     time limit), what the answer took as presumed, each other ``unless`` with its
     sources, the facts it depends on, then every duty with its citation
-    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``)."""
+    (``"- Give the person a copy ... (Cal. Gov. Code § 7283.1(b))"``), and in a
+    language whose law texts shown are machine-drafted translations, one line saying so
+    (:data:`cooprules.wording.law.MACHINE_NOTE`)."""
     from .wording.answer import depends_lines, headline, presumed_line, unless_lines
 
     d = question.decision
@@ -156,7 +181,10 @@ def explanation(question: Question, lang: str, gettext: Callable[[str], str], en
     lines = [now] + [x for x in [presumed_line(d, lang, gettext)] if x]
     lines += unless_lines(d, lang, gettext, cite_of, rest) + depends_lines(d, gettext, lang)
     lines += [f"- {x.text} ({x.cite})" for x in d.duties]
-    return lines
+    from .wording.law import machine_note
+
+    note = machine_note(d, lang, trace=False)  # titles and duty texts shown are machine-drafted
+    return lines + ([note] if note else [])
 
 
 def office_label(engine, jurisdiction: str, entity: str, gettext: Callable[[str], str],
@@ -226,7 +254,8 @@ def _fact_text(fact: str, value: Any, _: Callable[[str], str]) -> str:
         shown = _(labels.YES_NO["true" if value else "false"])
     elif fact == "subject.convictions":
         shown = _("none") if not value else ", ".join(
-            _("%(what)s, %(n)s years ago") % {"what": _(labels.OFFENCES.get(c["category"], c["category"])), "n": c["years_ago"]}
+            (_("%(what)s, 1 year ago") if c["years_ago"] == 1 else _("%(what)s, %(n)s years ago"))
+            % {"what": _(labels.OFFENCES.get(c["category"], c["category"])), "n": c["years_ago"]}
             for c in value)
     elif fact == "subject.pending_charge":
         if value == "none" or not isinstance(value, dict):

@@ -192,3 +192,84 @@ def _record(token: str, uid: str) -> dict:
     r = runner.invoke(app, ["ledger", "show", uid, "--json", "--token", token])
     assert r.exit_code == 0, r.output
     return json.loads(r.stdout)
+
+
+def test_a_uid_prefix_as_list_shows_it_works_and_an_ambiguous_one_is_refused(tmp_path, monkeypatch):
+    import uuid as uuid_module
+
+    from cooprules.ledger import store
+
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    clerk = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    # three records: two whose uids share their first 8 characters, one apart
+    uids = iter([uuid_module.UUID("aab28e59-0000-4000-8000-000000000001"),
+                 uuid_module.UUID("aab28e59-1111-4000-8000-000000000002"),
+                 uuid_module.UUID("0123abcd-2222-4000-8000-000000000003")])
+    monkeypatch.setattr(store.uuid, "uuid4", lambda: next(uids))
+    lines = "".join(json.dumps(request(k)) + "\n" for k in ("detainer", "transfer", "detainer"))
+    recorded = runner.invoke(app, ["ledger", "record", "-", "--token", clerk], input=lines)
+    assert recorded.exit_code == 0, recorded.output
+    listed = runner.invoke(app, ["ledger", "list", "--token", clerk])
+    assert "0123abcd…" in listed.stdout
+    # the shortened uid, as `ledger list` shows it, with or without its ellipsis
+    for given in ("0123abcd", "0123ABCD…", "0123abcd-2222"):
+        shown = runner.invoke(app, ["ledger", "show", given, "--json", "--token", clerk])
+        assert shown.exit_code == 0, shown.output
+        assert json.loads(shown.stdout)["uid"] == "0123abcd-2222-4000-8000-000000000003"
+    assert runner.invoke(app, ["ledger", "done", "0123abcd", "1", "--token", clerk]).exit_code == 0
+    assert runner.invoke(app, ["ledger", "dispose", "0123abcd", "declined", "--token", clerk]).exit_code == 0
+    whole = _record(clerk, "0123abcd-2222-4000-8000-000000000003")
+    assert len(whole["duties_done"]) == 1 and whole["disposition"]["value"] == "declined"
+    for command in (["show"], ["done", "1"], ["dispose", "declined"]):
+        args = ["ledger", command[0], "aab28e59", *command[1:], "--token", clerk]
+        ambiguous = runner.invoke(app, args)
+        assert ambiguous.exit_code == 2 and "start of 2 records' uids" in ambiguous.output, ambiguous.output
+    assert _record(clerk, "aab28e59-0000-4000-8000-000000000001")["disposition"] is None  # nothing written
+    short = runner.invoke(app, ["ledger", "show", "aab28e5", "--token", clerk])
+    assert short.exit_code == 2 and "first 8 or more characters" in short.output
+    missing = runner.invoke(app, ["ledger", "show", "ffffffff", "--token", clerk])
+    assert missing.exit_code == 2 and "no uid starts with 'ffffffff'" in missing.output
+    wild = runner.invoke(app, ["ledger", "show", "aab28e5%", "--token", clerk])
+    assert wild.exit_code == 2 and "no such record" in wild.output
+
+
+def test_a_record_of_another_office_is_not_found_by_its_prefix(tmp_path, monkeypatch):
+    from .sample import LA_OFFICE
+
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+
+    def add(name, office):
+        return runner.invoke(app, ["ledger", "user", "add", name, "--role", "clerk", "--office", office,
+                                   "--no-password"]).stdout.strip().splitlines()[-1]
+
+    sd, la = add("ana", SD_OFFICE), add("luis", LA_OFFICE)
+    uid = json.loads(runner.invoke(app, ["ledger", "record", "-", "--token", sd],
+                                   input=json.dumps(request("detainer")) + "\n").stdout)["uid"]
+    other = runner.invoke(app, ["ledger", "show", uid[:8], "--token", la])
+    assert other.exit_code == 2 and "no uid starts with" in other.output
+
+
+def test_record_prints_utf8_json(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    clerk = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE,
+                                "--no-password"]).stdout.strip().splitlines()[-1]
+    done = runner.invoke(app, ["ledger", "record", "-", "--token", clerk], input=json.dumps(request("detainer")) + "\n")
+    assert done.exit_code == 0
+    assert "Cal. Gov. Code § 7283.1(b)" in done.stdout and "\\u00a7" not in done.stdout
+    # a value that is not valid Unicode still gives its line (escaped), never a crash
+    hostile = ('{"request": {"responder": {"jurisdiction": "\\ud800x", "entity": "sheriff"}, "requester": "ice_ero", '
+               '"action": "detainer_hold", "instrument": "detainer_request"}}\n')
+    bad = runner.invoke(app, ["ledger", "record", "-", "--token", clerk], input=hostile)
+    assert bad.exit_code == 1 and json.loads(bad.stdout)["line"] == 1 and "\\ud800" in bad.stdout
+
+
+def test_adding_an_existing_user_names_the_token_command_before_asking_a_password(tmp_path, monkeypatch):
+    monkeypatch.setenv("COOPRULES_DATABASE_URL", f"sqlite:///{tmp_path / 'l.sqlite3'}")
+    assert runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE],
+                         input="a long password\n").exit_code == 0
+    again = runner.invoke(app, ["ledger", "user", "add", "ana", "--role", "clerk", "--office", SD_OFFICE], input="")
+    assert again.exit_code == 2 and "cooprules ledger user token ana" in again.output
+    assert "standard input" not in again.output  # refused before any password was asked for
+    token = runner.invoke(app, ["ledger", "user", "token", "ana"])
+    assert token.exit_code == 0 and token.stdout.strip().startswith("clr_")

@@ -84,3 +84,31 @@ def test_a_new_report_is_a_file(tmp_path, year_ledger, monkeypatch):
     assert [r["id"] for r in drawn] == ["new-state"]
     want = sum(1 for _, r, v in kept if r["request"]["action"] == "detainer_hold" and v == "declined")
     assert drawn[0]["counts"][0]["total"] == want > 0
+
+
+def test_spanish_report_has_no_english_cite_note_and_whole_labels(year_ledger):
+    """``ledger report --lang es``: the figure cooprules adds (by answer) says so in
+    Spanish, and no label is cut mid-word in the chart (HTML or PDF)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from cooprules.ledger.charts import wrap_label
+
+    led, sup, _ = year_ledger
+    drawn, office = reports.draw(led, sup, 2025, "truth-act", lang="es")
+    page = html(drawn, 2025, office, "es")
+    assert "The answer under" not in page and "not a figure" not in page
+    assert "no es una cifra que pida la ley" in page
+    labels = [b["label"] for c in drawn[0]["counts"] if c["id"] == "by_paper" for b in c["breakdown"]]
+    detainer = next(lab for lab in labels if "I-247A" in lab)
+    assert len(detainer) > 60  # long enough that it was cut before
+    # every label's lines, joined, give the label back: nothing cut, no word split
+    shown = [" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", t))
+             for t in re.findall(r'<text font-size="12" text-anchor="end">(.*?)</text>', page)]
+    from markupsafe import escape
+    assert str(escape(detainer)) in shown
+    assert all(" ".join(wrap_label(lab)) == lab for lab in labels)
+    text = " ".join(PdfReader(io.BytesIO(pdf(drawn, 2025, office, "es"))).pages[0].extract_text().split())
+    assert "Immigration Detainer - Notice of Action" in text and "(solicitud de detención)" in text

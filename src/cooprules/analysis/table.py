@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -23,15 +24,22 @@ from typing import Any, Callable, Iterator
 import polars as pl
 
 from ..errors import RequestError, did_you_mean
+from ..vocabulary import Context, Subject
 
+
+def _is_bool(annotation: Any) -> bool:
+    """Whether a vocabulary field's type is a (strict, optional) boolean."""
+    return annotation is bool or any(_is_bool(a) for a in typing.get_args(annotation))
+
+
+#: The facts of a request's ``subject`` and ``context``, every field of
+#: :class:`~cooprules.vocabulary.Subject` and :class:`~cooprules.vocabulary.Context`
+#: (so that a fact the vocabulary gains is a column at once), as ``root.name``.
+FACT_COLUMNS = [f"{root}.{name}" for root, model in (("subject", Subject), ("context", Context))
+                for name in model.model_fields]
 #: The flat columns of a request table. Required ones first.
 REQUIRED = ["responder.jurisdiction", "responder.entity", "requester", "action", "instrument"]
-OPTIONAL = ["responder.agreement_287g", "info_type", "attachments",
-            "subject.role", "subject.minor", "subject.convictions", "subject.registered_sex_offender",
-            "subject.federal_felony_warrant", "subject.final_removal_order", "subject.previously_removed",
-            "subject.consent_given", "subject.pending_charge",
-            "context.location", "context.purpose", "context.info_publicly_available",
-            "context.exigent_circumstances", "context.hours_held_past_release", "context.date"]
+OPTIONAL = ["responder.agreement_287g", "info_type", "attachments", *FACT_COLUMNS]
 COLUMNS = REQUIRED + OPTIONAL
 #: A row's join key (at most one of them): kept on the output as given, never a fact and
 #: never a person's identifier (same rule as ``evaluate``'s ids: :mod:`cooprules.batchids`).
@@ -49,9 +57,8 @@ NESTED_TYPES = {
                                  "trigger": pl.String})),
 }
 
-_BOOLS = {"subject.minor", "subject.registered_sex_offender", "subject.federal_felony_warrant",
-          "subject.final_removal_order", "subject.previously_removed", "subject.consent_given",
-          "context.info_publicly_available", "context.exigent_circumstances"}
+_BOOLS = {f"{root}.{name}" for root, model in (("subject", Subject), ("context", Context))
+          for name, spec in model.model_fields.items() if _is_bool(spec.annotation)}
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n"}
 

@@ -128,12 +128,16 @@ def startup_lines(host: str, port: int, corpus_version: str, web: bool = True) -
              (f"corpus version {corpus_version}; Ctrl-C to stop", False)]
     from .app import ledger_installed
 
-    if not ledger_installed():
+    ledger = ledger_installed()
+    if not ledger:
         lines.append(("request ledger: not installed (pip install 'cooprules[ledger]')", False))
     if not is_loopback(host):
-        lines.append((f"warning: listening on {host}, so other machines can reach this server. It has no sign-in "
-                      "and no TLS: answers and the facts sent travel in clear. Put it behind a reverse proxy "
-                      "with TLS and access control, or use --host 127.0.0.1.", True))
+        signed = (" (only the request ledger, /ledger and /v1/ledger, asks for a password or token)" if ledger else "")
+        secrets = ", and the ledger's passwords and tokens," if ledger else ""
+        lines.append((f"warning: listening on {host}, so other machines can reach this server. Anyone who reaches it "
+                      f"can use the answer pages and the API without signing in{signed}, and it has no TLS: answers "
+                      f"and the facts sent{secrets} travel in clear. Put it behind a reverse proxy with TLS and "
+                      "access control, or use --host 127.0.0.1.", True))
     return lines
 
 

@@ -33,7 +33,6 @@ from ..vocabulary import (
     Action, Agreement287g, Effect, Entity, Instrument, InfoType, Location, OffenceCategory, Purpose,
     Requester, Role,
 )
-from ..wording.law import lint_findings as translation_findings
 from .binds import check_binds
 from .conditions import ConditionError
 from .loader import CompiledProvision, default_rules_path, read_tree
@@ -140,7 +139,9 @@ def lint(root: str | Path | None = None, registry=None, national: bool | None = 
     if national:
         findings += _check_every_state(registry, folder_paths, _docs)
         findings += _check_generated_provenance()
-    if translations:
+    if translations:  # reads the gettext catalogs with Babel (the 'web' extra): imported only here
+        from ..wording.law import lint_findings as translation_findings
+
         findings += translation_findings(root, provisions, national)
     return findings
 

@@ -166,7 +166,7 @@ _INSTRUMENTS = {
            "notification_request": "a request to be told of the release", "transfer_request": "a transfer request",
            "administrative_subpoena": "an administrative subpoena", "written_request": "a written request",
            "verbal_request": "a verbal request", "none": "nothing"},
-    "es": {"judicial_warrant": "una orden judicial",
+    "es": {"judicial_warrant": "una orden judicial de arresto o registro",
            "judicial_probable_cause_determination": "una determinación judicial de causa probable",
            "court_order": "una orden de un tribunal", "judicial_subpoena": "una citación judicial",
            "administrative_warrant_arrest": "una orden administrativa de arresto (formulario I-200)",

@@ -3,6 +3,7 @@ CDN) and bars drawn with fpdf2 for the PDF. Both escape every label."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -35,21 +36,38 @@ def svg(count: dict[str, Any], width: int = 640) -> Markup:
                          f'{escape(str(b["label"])[:3])}</text>')
         parts.append("</svg>")
         return Markup("".join(parts))
-    row, label_w = 24, 300
-    height = row * len(items) + 10
+    row, line_h, label_w = 24, 14, 300
+    wrapped = [wrap_label(str(b["label"])) for b in items]
+    heights = [max(row, line_h * len(lines) + 10) for lines in wrapped]
+    height = sum(heights) + 10
     parts = [f'<svg class="chart" role="img" aria-label="{title}" viewBox="0 0 {width} {height}" width="100%" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{title}</title>']
-    for i, b in enumerate(items):
-        y = 5 + i * row
+    y = 5
+    for b, lines, h_row in zip(items, wrapped, heights):
         w = (width - label_w - 60) * b["n"] / top
-        label = str(b["label"])
-        short = label if len(label) <= 40 else label[:39] + "…"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="{BAR}"><title>'
-                     f'{escape(label)}: {b["n"]}</title></rect>')
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">{b["n"]}</text>')
+        first = y + (h_row - line_h * len(lines)) / 2 + 11
+        spans = "".join(f'<tspan x="{label_w - 8}" y="{first + k * line_h:.1f}">{escape(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        parts.append(f'<text font-size="12" text-anchor="end">{spans}</text>')
+        mid = y + h_row / 2
+        parts.append(f'<rect x="{label_w}" y="{mid - (row - 8) / 2:.1f}" width="{w:.1f}" height="{row - 8}" fill="{BAR}"><title>'
+                     f'{escape(str(b["label"]))}: {b["n"]}</title></rect>')
+        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{mid + 4:.1f}" font-size="12">{b["n"]}</text>')
+        y += h_row
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+#: Characters per line of a bar's label in the SVG chart (about 290 px at 12 px).
+LABEL_CHARS = 42
+
+
+def wrap_label(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """``label`` broken into lines of at most ``width`` characters at spaces, never
+    inside a word (a single longer word is its own line): a label is shown whole,
+    never cut ("Formulario I-247A, «Immigration Detainer - Notice of Action»
+    (solicitud de detención)" takes three lines)."""
+    return textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def pdf_bars(pdf: Any, count: dict[str, Any], latin) -> None:
@@ -79,20 +97,34 @@ def pdf_bars(pdf: Any, count: dict[str, Any], latin) -> None:
             pdf.cell(colw * 0.7 + 2, 4, latin(str(b["label"])[:3]), align="C")
         pdf.set_xy(left, base + 6)
         return
-    label_w, row = 70.0, 5.5
+    label_w, row, line_h = 70.0, 5.5, 3.8
     for b in items:
-        if pdf.get_y() + row > pdf.h - pdf.b_margin:
+        lines = _pdf_lines(pdf, latin(str(b["label"])), label_w - 2)
+        h_row = max(row, line_h * len(lines) + 1.7)
+        if pdf.get_y() + h_row > pdf.h - pdf.b_margin:
             pdf.add_page()
         y = pdf.get_y()
-        label = latin(str(b["label"]))
-        while pdf.get_string_width(label) > label_w - 2 and len(label) > 4:
-            label = label[:-2]
-        pdf.set_xy(left, y)
-        pdf.cell(label_w - 2, row, label, align="R")
+        top_line = y + (h_row - line_h * len(lines)) / 2
+        for k, line in enumerate(lines):
+            pdf.set_xy(left, top_line + k * line_h)
+            pdf.cell(label_w - 2, line_h, line, align="R")
+        mid = y + h_row / 2
         w = (usable - label_w - 15) * b["n"] / top
         pdf.set_fill_color(31, 95, 139)
         if w > 0:
-            pdf.rect(left + label_w, y + 1, w, row - 2, style="F")
-        pdf.set_xy(left + label_w + w + 1, y)
+            pdf.rect(left + label_w, mid - (row - 2) / 2, w, row - 2, style="F")
+        pdf.set_xy(left + label_w + w + 1, mid - row / 2)
         pdf.cell(14, row, str(b["n"]))
-        pdf.set_xy(left, y + row)
+        pdf.set_xy(left, y + h_row)
+
+
+def _pdf_lines(pdf: Any, label: str, width: float) -> list[str]:
+    """``label`` broken at spaces into lines no wider than ``width`` mm in the PDF's
+    current font (a single wider word is its own line: words are never cut)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and pdf.get_string_width(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]

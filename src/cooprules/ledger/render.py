@@ -21,8 +21,11 @@ def office_label(office: tuple[str, str] | None, lang: str) -> str:
     try:
         from .. import default_engine
 
+        from ..web.names import government_name
+
         reg = default_engine().registry
-        name = reg.get(reg.canonical(office[0])).name
+        rec = reg.get(reg.canonical(office[0]))
+        name = government_name(rec.display_name or rec.name, rec.kind, lang)
         name = name if any(c.isupper() for c in name) else name.title()
     except Exception:
         name = office[0]

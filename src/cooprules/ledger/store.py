@@ -115,6 +115,11 @@ def parse_entry(data: Any) -> Entry:
     return Entry(data["request"], agency_ref=ref, corrects=corrects, disposition=disp, duties_done=list(done), parsed=parsed)
 
 
+#: Fewest characters of a uid that ``ledger show/done/dispose`` take for the whole.
+MIN_UID_PREFIX = 8
+_UID_PREFIX = re.compile(r"^[0-9a-f]{8}[0-9a-f-]{0,28}$")
+
+
 def _is_uid(text: str) -> bool:
     try:
         return str(uuid.UUID(text)) == text
@@ -424,6 +429,30 @@ class Ledger:
         found = self._select(account, sa.and_(records.c.uid == uid), limit=1)
         if not found:
             raise LedgerError(404, "uid", "no such record")
+        return found[0]
+
+    def resolve_uid(self, account: Account, text: str) -> str:
+        """The whole uid of the one record the account may read whose uid is ``text`` or
+        starts with it (at least :data:`MIN_UID_PREFIX` hex characters, as ``ledger
+        list`` shows them; case and surrounding blanks ignored).
+
+        Raises :class:`LedgerError`: 404 when no readable record matches (or ``text`` is
+        neither a uid nor a long enough prefix), 409 when several do (the message gives
+        their count and asks for more characters)."""
+        prefix = text.strip().lower().rstrip("…") if isinstance(text, str) else ""
+        if _is_uid(prefix):
+            return prefix
+        if len(prefix) < MIN_UID_PREFIX or len(prefix) > 36 or not _UID_PREFIX.match(prefix):
+            raise LedgerError(404, "uid", f"no such record (give the whole uid, or its first {MIN_UID_PREFIX} "
+                                          "or more characters as `ledger list` shows them)")
+        with self.reader.connect() as conn:
+            found = conn.execute(sa.select(records.c.uid).where(records.c.uid.startswith(prefix, autoescape=True),
+                                                                self._visible(account)).limit(1000)).scalars().all()
+        if not found:
+            raise LedgerError(404, "uid", f"no such record: no uid starts with '{prefix}'")
+        if len(found) > 1:
+            many = f"{len(found)}" if len(found) < 1000 else "1000 or more"
+            raise LedgerError(409, "uid", f"'{prefix}' is the start of {many} records' uids; give more characters")
         return found[0]
 
     def list(self, account: Account, start: dt.date | None = None, end: dt.date | None = None,

@@ -58,4 +58,65 @@ def government_name(name: str, kind: str, lang: str) -> str:
     return name
 
 
-__all__ = ["government_name"]
+#: US states and territories with a name of their own in Spanish (Fundéu BBVA's list);
+#: the others (California, Texas, Florida...) are the same in both languages.
+STATES_ES = {
+    "United States": "Estados Unidos", "District of Columbia": "Distrito de Columbia",
+    "Hawaii": "Hawái", "Louisiana": "Luisiana", "Mississippi": "Misisipi", "Missouri": "Misuri",
+    "New Hampshire": "Nuevo Hampshire", "New Jersey": "Nueva Jersey", "New Mexico": "Nuevo México",
+    "New York": "Nueva York", "North Carolina": "Carolina del Norte", "South Carolina": "Carolina del Sur",
+    "North Dakota": "Dakota del Norte", "South Dakota": "Dakota del Sur", "Oregon": "Oregón",
+    "Pennsylvania": "Pensilvania", "West Virginia": "Virginia Occidental", "Puerto Rico": "Puerto Rico",
+}
+#: Official names as the rule folders write them ("County of Los Angeles", "City of
+#: Boston"): the English words before the name -> the Spanish pattern.
+_ES_PREFIX = (
+    ("City and County of ", "Ciudad y Condado de {n}"),
+    ("County of ", "Condado de {n}"),
+    ("City of ", "Ciudad de {n}"),
+    ("Town of ", "Pueblo de {n}"),
+    ("Village of ", "Villa de {n}"),
+    ("Township of ", "Municipio de {n} (township)"),
+    ("Borough of ", "Municipio de {n} (borough)"),
+    ("State of ", "Estado de {n}"),
+)
+#: What the engine adds to an agency layer's name (engine/layers.py), in Spanish.
+AGENCY_SUFFIX = " (agency policies and 287(g) agreements)"
+_AGENCY_SUFFIX_ES = " (políticas de agencias y acuerdos 287(g))"
+
+
+def layer_title(name: str, jurisdiction: str, lang: str) -> str:
+    """A layer's name in the trace (the rule folder's official name, or the registry's,
+    as :class:`cooprules.vocabulary.LayerTrace` gives it) as shown in ``lang``.
+
+    Spanish: the country and states with a Spanish name in Spanish ("United States" ->
+    "Estados Unidos", "New York" -> "Nueva York"), the kind of government worded first
+    ("County of Los Angeles" -> "Condado de Los Angeles", "Harris County" -> "Condado de
+    Harris", "Houston city" -> "Ciudad de Houston"), and an agency layer's
+    "(agency policies and 287(g) agreements)" in Spanish. Other proper names (school
+    districts, "Metropolitan Government of ...") and English come back as given.
+    ``jurisdiction`` is the layer's OCD-ID (its last part gives the kind)."""
+    if lang != "es":
+        return name
+    suffix = ""
+    if name.endswith(AGENCY_SUFFIX):
+        name, suffix = name[: -len(AGENCY_SUFFIX)], _AGENCY_SUFFIX_ES
+    kind = jurisdiction.rsplit("/", 1)[-1].split(":", 1)[0]
+    head, sep, state = name.partition(", ")  # "Montgomery County, Maryland"
+    if sep and state and state[:1].isupper() and "," not in state:
+        return layer_title(head, jurisdiction, lang) + ", " + STATES_ES.get(state, state) + suffix
+    if name in STATES_ES:
+        return STATES_ES[name] + suffix
+    for prefix, pattern in _ES_PREFIX:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            rest = name[len(prefix):]
+            return pattern.format(n=STATES_ES.get(rest, rest)) + suffix
+    if kind in ("place", "county", "parish", "borough", "census_area", "district"):
+        worded = government_name(name, "place" if kind == "district" else kind, lang)
+        if worded == name and name.endswith(" City") and kind == "place":  # "Baltimore City"
+            worded = f"Ciudad de {name[:-5]}"
+        return worded + suffix
+    return name + suffix
+
+
+__all__ = ["STATES_ES", "government_name", "layer_title"]

@@ -12,7 +12,8 @@ from starlette.responses import HTMLResponse
 
 from . import labels
 from .i18n import LANG_NAMES, LANGS, translations
-from ..wording.law import law_text
+from .names import layer_title
+from ..wording.law import law_text, machine_note
 from .summaries import combination_text, contested_text, reason_text
 
 
@@ -33,6 +34,8 @@ def environment(lang: str) -> Environment:
                        reason_text=lambda reason: reason_text(reason, lang, gettext),
                        combination_text=lambda how: combination_text(how, lang),
                        law_text=lambda text: law_text(text, lang),
+                       layer_title=lambda layer: layer_title(layer.name, layer.jurisdiction, lang),
+                       machine_note=lambda decision, trace=True: machine_note(decision, lang, trace),
                        contested_text=lambda reason: contested_text(reason, lang, gettext))
     return env
 

@@ -41,9 +41,13 @@ __all__ = [
     "Message",
     "catalog_file",
     "extract",
+    "MACHINE_NOTE",
+    "decision_texts",
     "law_text",
     "lint_findings",
     "localize",
+    "machine_drafted",
+    "machine_note",
     "messages",
 ]
 
@@ -197,17 +201,21 @@ def _write(path: Path, cat: Catalog) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _translations(lang: str, rules_env: str | None) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """(plain texts, 287(g) suffixes longest first) of ``lang``'s catalog beside the
-    corpus in use (``rules_env``: ``$COOPRULES_RULES``, part of the cache key); fuzzy
-    and empty entries left out. Empty when the catalog does not exist."""
+def _translations(lang: str, rules_env: str | None) -> tuple[dict[str, str], tuple[tuple[str, str], ...], frozenset[str]]:
+    """(plain texts, 287(g) suffixes longest first, machine-drafted texts) of
+    ``lang``'s catalog beside the corpus in use (``rules_env``: ``$COOPRULES_RULES``,
+    part of the cache key); fuzzy and empty entries left out. The machine-drafted
+    set holds both the English and the translation of every entry whose translator
+    comment is ``# machine-drafted`` (for a 287(g) title, its suffix). Empty when the
+    catalog does not exist."""
     path = catalog_file(lang, default_rules_path())
     if not path.is_file():
-        return {}, ()
+        return {}, (), frozenset()
     with path.open("rb") as fp:
         cat = read_po(fp, locale=lang, domain=DOMAIN)
     plain: dict[str, str] = {}
     suffixes: list[tuple[str, str]] = []
+    machine: set[str] = set()
     for m in cat:
         if not m.id or not m.string or m.fuzzy or not isinstance(m.id, str):
             continue
@@ -215,8 +223,12 @@ def _translations(lang: str, rules_env: str | None) -> tuple[dict[str, str], tup
             suffixes.append((m.id, str(m.string)))
         elif m.context is None:
             plain[m.id] = str(m.string)
+        else:
+            continue
+        if any(c.strip().startswith("machine-drafted") for c in m.user_comments):
+            machine.update((m.id, str(m.string)))
     suffixes.sort(key=lambda s: -len(s[0]))
-    return plain, tuple(suffixes)
+    return plain, tuple(suffixes), frozenset(machine)
 
 
 def law_text(text: str, lang: str) -> str:
@@ -229,7 +241,7 @@ def law_text(text: str, lang: str) -> str:
     """
     if lang == "en" or not text or len(text) > MAX_TEXT:
         return text
-    plain, suffixes = _translations(lang, os.environ.get("COOPRULES_RULES"))
+    plain, suffixes, _ = _translations(lang, os.environ.get("COOPRULES_RULES"))
     hit = plain.get(text)
     if hit is not None:
         return hit
@@ -237,6 +249,51 @@ def law_text(text: str, lang: str) -> str:
         if text.endswith(" " + english):
             return text[: -len(english)] + translated
     return text
+
+
+#: The one line said under an answer in a language whose shown law texts include a
+#: machine-drafted translation (README: "the law's Spanish texts are machine-drafted").
+MACHINE_NOTE = {
+    "es": "Traducción automática de los textos legales (títulos y obligaciones): ante la duda, "
+          "rige el texto en inglés.",
+}
+
+
+def machine_drafted(texts: Iterable[str], lang: str) -> bool:
+    """Whether any of ``texts`` (provision titles or duty texts, in English as the rule
+    files write them or already translated by :func:`law_text`) is shown in ``lang``
+    through a translation the catalog marks ``# machine-drafted``. English: False."""
+    if lang == "en":
+        return False
+    _, suffixes, machine = _translations(lang, os.environ.get("COOPRULES_RULES"))
+    if not machine:
+        return False
+    for text in texts:
+        if not text:
+            continue
+        if text in machine:
+            return True
+        if any(text.endswith(" " + s) for pair in suffixes for s in pair if s in machine):
+            return True
+    return False
+
+
+def decision_texts(decision, trace: bool = True) -> list[str]:
+    """The law's words a decision shows: citation titles, duty and possible-duty texts,
+    and with ``trace`` the trace's provision titles."""
+    out = [c.title for c in decision.citations] + [d.text for d in decision.duties]
+    out += [d.text for d in decision.possible_duties]
+    if trace:
+        out += [p.title for layer in decision.trace for p in layer.provisions]
+    return out
+
+
+def machine_note(decision, lang: str, trace: bool = True) -> str:
+    """:data:`MACHINE_NOTE` of ``lang`` when the decision's shown law texts
+    (:func:`decision_texts`) include a machine-drafted translation, else ``""``."""
+    if lang not in MACHINE_NOTE or not machine_drafted(decision_texts(decision, trace), lang):
+        return ""
+    return MACHINE_NOTE[lang]
 
 
 def localize(decision, lang: str, summary: str | None = None):
