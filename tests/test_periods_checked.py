@@ -75,10 +75,12 @@ def test_coverage_periods_lists_every_local_folder_and_what_is_unchecked():
     assert "us/ca/place-los_angeles  every year checked" in part  # recorded 2012-2026 from its own sources
 
 
-def test_an_answer_for_an_unchecked_year_says_so(engine):
+def test_an_answer_for_an_unchecked_year_says_so(engine, monkeypatch):
     """A year whose local policies nobody checked is visible in the answer, as a place
-    nobody encoded is: Westchester County's record covers 2014-2018 and 2025, so a
-    2020 answer carries the note; Los Angeles city's covers every year, so it does not."""
+    nobody encoded is. Every local folder now records every year, so the gap is made
+    here: Westchester County's record without the spans that cover 2020 gives a 2020
+    answer the note, while 2016 (still covered) and Los Angeles city (every year
+    covered) carry none."""
     from cooprules.engine.explain import supplied_text
 
     def ask(jurisdiction, entity, day):
@@ -86,11 +88,15 @@ def test_an_answer_for_an_unchecked_year_says_so(engine):
                                 "action": "detainer_hold", "instrument": "detainer_request",
                                 "context": {"date": day}})
 
-    westchester = ask("ocd-division/country:us/state:ny/county:westchester", "sheriff", "2020-06-01")
+    ocd = "ocd-division/country:us/state:ny/county:westchester"
+    folder = engine.corpus.folders[ocd]
+    gap = folder.model_copy(update={"periods_checked": [p for p in folder.periods_checked if 2020 not in p.years()]})
+    assert 2020 in years_unchecked(gap, dt.date(2026, 12, 6)) and 2016 not in years_unchecked(gap, dt.date(2026, 12, 6))
+    monkeypatch.setitem(engine.corpus.folders, ocd, gap)
+
     note = "Westchester County: its own policies were not recorded as checked for 2020; a rule then in force may be missing."
-    assert note in westchester.supplied
+    assert note in ask(ocd, "sheriff", "2020-06-01").supplied
     assert supplied_text(note, "es").startswith("Westchester County: no consta que se revisaran sus propias normas de 2020")
-    assert not any("not recorded as checked" in n for n in
-                   ask("ocd-division/country:us/state:ny/county:westchester", "sheriff", "2016-06-01").supplied)
+    assert not any("not recorded as checked" in n for n in ask(ocd, "sheriff", "2016-06-01").supplied)
     assert not any("not recorded as checked" in n for n in
                    ask("ocd-division/country:us/state:ca/place:los_angeles", "police", "2020-06-01").supplied)
