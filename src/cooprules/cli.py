@@ -190,7 +190,11 @@ def ask(
         else:
             render.print_decision(decision, out, _engine().corpus, lang)
     except ImportError as exc:  # --lang es without Babel (the 'web' extra): the line to install it, exit 2
-        err.print(str(exc), markup=False, highlight=False)
+        msg = str(exc)
+        if "pip install" not in msg:
+            msg = (f"--lang {lang} needs the 'web' extra (Babel), which is not installed (missing module "
+                   f"'{getattr(exc, 'name', None) or 'babel'}'): pip install 'cooprules[web]'")
+        err.print(msg, markup=False, highlight=False)
         raise typer.Exit(2)
 
 
