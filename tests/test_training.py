@@ -27,7 +27,8 @@ def test_heading_cuts_the_answer_out_of_scenario_names():
             "Violent felony conviction, notification request",
         "LAPD jail, I-247X transfer request, serious felony conviction (state permits, City forbids)":
             "LAPD jail, I-247X transfer request, serious felony conviction",
-        "LAPD civil arrest on an I-205: prohibited whatever came with it": "LAPD civil arrest on an I-205",
+        "LAPD civil arrest on an I-205: prohibited, unless a judicial warrant came with it (DESIGN.md: complying with a "
+        "judicial warrant is never prohibited by a state or local layer)": "LAPD civil arrest on an I-205",
         "ICE interview, inmate declines - prohibited": "ICE interview, inmate declines",
         "Sheriff's jail, I-247A with an I-200: no hold unless a judicial warrant": "Sheriff's jail, I-247A with an I-200",
         "LAPD, previously removed person, presume false: conditional on convictions, per value":

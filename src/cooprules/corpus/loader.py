@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ..errors import CorpusError
 from ..vocabulary import Action
 from .conditions import Condition, ConditionError, compile_condition
+from .conventions import with_conventions
 from .schema import JurisdictionFolder, Provision, SourceKind
 
 try:  # the C loader is several times faster where PyYAML was built with libyaml
@@ -377,6 +378,7 @@ def _read_document(data: Any, rel: str, folder: JurisdictionFolder, documents: d
             continue
         if not prov.id.startswith(folder.id_prefix + "-"):
             errors.append(CorpusError(rel, f"id must start with '{folder.id_prefix}-' (the id_prefix of {folder.ocd_id})", prov.id, "id"))
+        prov = with_conventions(prov)  # DESIGN.md, Conventions: a judicial warrant is never forbidden
         try:
             cond = cache.get(prov.when) or compile_condition(prov.when)
             cache[prov.when] = cond
