@@ -80,7 +80,7 @@ from ..vocabulary import (
     Action, Alternative, Decision, Duty, FactValue, Instrument, MissingFact, Outcome, PossibleDuty, PresumedFact, Request,
     Role, Unless,
 )
-from .explain import presumed_value_text, summarize, unless_values_text
+from .explain import LIST_BEFORE, OVERDUE, UNCHECKED_YEAR, presumed_value_text, summarize, unless_values_text
 from .frozen import freeze
 from .memo import SHARES, SizedLRU, cache_mb, decision_bytes, plan_bytes, resolved_bytes
 from .layers import Plan, build_plan, chain_provisions
@@ -88,7 +88,7 @@ from .partial import (
     NO_PENDING_CHARGE, PAIR, PAPER_PAIR, PRESUMED, alone_first, candidates, condition_failed, conviction_pairs, explore, fill,
     needs_conviction_pairs, value_ranges,
 )
-from .resolve import NONE_FOUND, NOT_ENCODED, Resolved, resolve
+from .resolve import NONE_FOUND, NOT_ENCODED, WOULD_MAKE, Resolved, resolve
 
 #: Most aliases remembered (each an OCD-ID string a user sent, at most 300 characters).
 ALIASES_LIMIT = 100_000
@@ -399,8 +399,7 @@ class Engine:
         if not unknown and not more_papers:
             res = self._resolve(plan, applies, entity, day)
             later = self._time_runs_on(plan, act, applies, [], entity, day, res.outcome)
-            return self._decision(req, res, day, supplied=supplied + _overdue(req, res.outcome),
-                                  **({"unless": later} if later else {}))
+            return self._decision(req, res, day, supplied=supplied, **({"unless": later} if later else {}))
         given = {f"{root}.{k}" for root in ("subject", "context", "responder") for k in act.get(root, {})}
         if "attachments" in act:
             given.add("attachments")
@@ -418,7 +417,7 @@ class Engine:
         if not presumed and not more_papers:
             found = self._settle(plan, act, applies, unknown, open_facts, entity, day)
             later = self._time_runs_on(plan, act, applies, open_facts, entity, day, found.outcome)
-            return self._answer(req, plan, found, applies, open_facts, day, supplied + _overdue(req, found.outcome),
+            return self._answer(req, plan, found, applies, open_facts, day, supplied,
                                 **({"unless": later} if later else {}))
         # DESIGN.md, Semantics 6: the facts with a presumed value take it ...
         base_act = fill(act, presumed, [PRESUMED[f][1] for f in presumed])
@@ -440,13 +439,10 @@ class Engine:
         unless = self._unless(plan, base, base_act, base_applies, options, labels, open_facts, entity, day)
         if "context.hours_held_past_release" in given:  # given, not presumed: time still runs on
             unless += self._time_runs_on(plan, base_act, base_applies, open_facts, entity, day, base.outcome)
-        supplied = supplied + _overdue(req, base.outcome)
         if "responder.agreement_287g" in presumed:
             when = self.agreements.as_of
             if when and day < when:  # a list says nothing of agreements that had ended before it
-                supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list of {when.isoformat()}, the "
-                                       "earliest encoded, shows none for this office in force on this date; it does "
-                                       "not show agreements that had ended before it."]
+                supplied = supplied + [LIST_BEFORE.format(day=when.isoformat())]
             else:
                 supplied = supplied + [f"No 287(g) agreement presumed: ICE's 287(g) list"
                                        + (f" of {when.isoformat()}" if when else "") + " shows none for this office on this date."]
@@ -598,10 +594,13 @@ class Engine:
         missing_law = [t.name for t in res.trace if t.combination == NOT_ENCODED]
         none_found = [f"{t.name}{t.combination[len(NONE_FOUND):]}" for t in res.trace
                       if t.combination.startswith(NONE_FOUND)]
+        overdue = _overdue(req, res.outcome)
+        if overdue:
+            extra = {**extra, "supplied": [*extra.get("supplied", []), *overdue]}
         text = summarize(res.outcome, req.action, depends, missing_law, none_found, unless=extra.get("unless"),
-                         overdue=bool(_overdue(req, res.outcome)))
+                         overdue=bool(overdue))
         # a disputed provision that would give the answer already given changes nothing: say only that it is disputed
-        same = f" (it would make this {res.outcome.value})"
+        same = WOULD_MAKE.format(res.outcome.value)
         contested = [c.model_copy(update={"reason": c.reason.replace(same, "")}) if c.reason.endswith(same) else c
                      for c in res.contested]
         return freeze(Decision(outcome=res.outcome, summary=text,
@@ -705,14 +704,6 @@ class _Settled:
         if self.outcome is Outcome.conditional:
             return cites
         return [c for c in cites if applies.get(c.id) is True] or self.results[0].citations
-
-
-#: The note on a year whose local policies nobody checked (``periods_checked``).
-UNCHECKED_YEAR = "{name}: its own policies were not recorded as checked for {year}; a rule then in force may be missing."
-
-#: The note on a hold already past release that the law forbids (explain.supplied_text
-#: words it in Spanish).
-OVERDUE = "Already held {hours} hours past release: release the person now."
 
 
 def _overdue(req: Request, outcome: Outcome) -> list[str]:

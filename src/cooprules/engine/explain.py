@@ -544,6 +544,23 @@ def presumed_text(p: PresumedFact, lang: str = "en") -> str:
     return presumed_value_text(p.fact, lang)
 
 
+#: The engine's notes on what it supplied or could not check (engine/core.py writes
+#: them; :data:`_SUPPLIED_ES` words them in Spanish, matching these same templates).
+UNCHECKED_YEAR = "{name}: its own policies were not recorded as checked for {year}; a rule then in force may be missing."
+OVERDUE = "Already held {hours} hours past release: release the person now."
+LIST_BEFORE = ("No 287(g) agreement presumed: ICE's 287(g) list of {day}, the earliest encoded, shows none for this "
+               "office in force on this date; it does not show agreements that had ended before it.")
+
+
+def _note_pattern(template: str, **groups: str) -> re.Pattern:
+    """A regex matching a whole note written from ``template``; each ``{name}`` becomes
+    the named group ``groups[name]`` (a regex)."""
+    pattern = re.escape(template)
+    for name, rx in groups.items():
+        pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>{rx})")
+    return re.compile(f"^{pattern}$")
+
+
 _SUPPLIED_ES = [
     (re.compile(r"^The person is taken to be in custody: a (?P<what>detainer hold|release notification|custody transfer) "
                 r"is about a person in custody\.$"),
@@ -554,17 +571,14 @@ _SUPPLIED_ES = [
                 r"shows none for this office on this date\.$"),
      lambda m: "Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE"
                + (f" del {m['day']}" if m["day"] else "") + " no muestra ninguno para esta oficina en esta fecha."),
-    (re.compile(r"^No 287\(g\) agreement presumed: ICE's 287\(g\) list of (?P<day>\d{4}-\d{2}-\d{2}), the earliest "
-                r"encoded, shows none for this office in force on this date; it does not show agreements that had "
-                r"ended before it\.$"),
+    (_note_pattern(LIST_BEFORE, day=r"\d{4}-\d{2}-\d{2}"),
      lambda m: f"Se da por hecho que no hay acuerdo 287(g): la lista 287(g) de ICE del {m['day']}, la más antigua "
                "codificada, no muestra ninguno vigente para esta oficina en esta fecha; no muestra acuerdos que "
                "hubieran terminado antes."),
-    (re.compile(r"^(?P<name>.+): its own policies were not recorded as checked for (?P<year>\d{4}); a rule then in "
-                r"force may be missing\.$"),
+    (_note_pattern(UNCHECKED_YEAR, name=".+", year=r"\d{4}"),
      lambda m: f"{m['name']}: no consta que se revisaran sus propias normas de {m['year']}; puede faltar una norma "
                "vigente entonces."),
-    (re.compile(r"^Already held (?P<hours>[\d.]+) hours past release: release the person now\.$"),
+    (_note_pattern(OVERDUE, hours=r"[\d.]+"),
      lambda m: f"Ya lleva {m['hours']} horas retenida después de su hora de salida: déjela salir ahora."),
     (re.compile(r"^responder\.agreement_287g = (?P<model>[a-z_]+): (?P<agency>.+), signed (?P<signed>\S+), "
                 r"from ICE's 287\(g\) list \(not given in the request\)$"),
@@ -610,8 +624,8 @@ def _time_limit(outcome: Outcome, unless: list[Unless]) -> tuple[str | None, lis
 #: A forbidden hold of a person already held past release: release now, not "as scheduled".
 _OVERDUE_NOW = {"en": "Do not hold any longer. Release the person now.",
                 "es": "No la retenga más. Déjela salir ahora."}
-#: The start of the engine's note on such a hold (engine/core.py OVERDUE).
-OVERDUE_NOTE = re.compile(r"^Already held [\d.]+ hours past release")
+#: The engine's note on such a hold (:data:`OVERDUE`).
+OVERDUE_NOTE = _note_pattern(OVERDUE, hours=r"[\d.]+")
 
 
 def summarize(outcome: Outcome, action: Action, depends_on: list[str] | None = None,

@@ -44,6 +44,9 @@ class Resolved:
     conflicts: list[str] = field(default_factory=list)
 
 
+#: How a disputed provision's reason says what it would make the answer.
+WOULD_MAKE = " (it would make this {})"
+
 def citation(cp: CompiledProvision) -> Citation:
     """The :class:`Citation` for a provision. (Here and below the decision's parts are
     built with ``model_construct``: their values come from validated provisions, and
@@ -205,7 +208,7 @@ def resolve(plan: Plan, applies: Applies, entity: str, day, missing: frozenset[s
             rows.append(ProvisionTrace.model_construct(id=p.id, cite=p.cite, title=p.title, effect=p.effect, applies=value,
                                        stood=False, reason=f"not applied: whether it binds {entity} is disputed"))
             if value is not False:
-                would = f" (it would make this {p.effect.value})" if p.effect else ""
+                would = WOULD_MAKE.format(p.effect.value) if p.effect else ""
                 contested.append(Contested.model_construct(id=p.id, cite=p.cite, status="binding_disputed",
                                            reason=f"whether this binds {entity} is disputed, so it is not applied{would}",
                                            litigation=_litigation(cp, day)))
